@@ -1,0 +1,96 @@
+#include "router/lifecycle.h"
+
+#include <set>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace signpost::router {
+namespace {
+
+namespace v1 = ::signpost::v1;
+
+using Edge = std::pair<v1::ReferralStatus, v1::ReferralStatus>;
+
+const std::set<Edge>& Edges() {
+  using S = v1::ReferralStatus;
+  static const auto* const kEdges = [] {
+    auto* edges = new std::set<Edge>();
+    auto add = [&](S from, std::initializer_list<S> tos) {
+      for (S to : tos) edges->insert({from, to});
+    };
+    add(v1::REFERRAL_STATUS_RECEIVED,
+        {v1::REFERRAL_STATUS_TRIAGED, v1::REFERRAL_STATUS_NEEDS_REVIEW});
+    add(v1::REFERRAL_STATUS_TRIAGED,
+        {v1::REFERRAL_STATUS_NEEDS_REVIEW, v1::REFERRAL_STATUS_ROUTED,
+         v1::REFERRAL_STATUS_UNMATCHED, v1::REFERRAL_STATUS_SIGNPOSTED});
+    add(v1::REFERRAL_STATUS_NEEDS_REVIEW,
+        {v1::REFERRAL_STATUS_TRIAGED, v1::REFERRAL_STATUS_ROUTED,
+         v1::REFERRAL_STATUS_UNMATCHED, v1::REFERRAL_STATUS_SIGNPOSTED});
+    add(v1::REFERRAL_STATUS_ROUTED,
+        {v1::REFERRAL_STATUS_ACCEPTED, v1::REFERRAL_STATUS_DECLINED});
+    add(v1::REFERRAL_STATUS_UNMATCHED,
+        {v1::REFERRAL_STATUS_ROUTED, v1::REFERRAL_STATUS_SIGNPOSTED});
+    add(v1::REFERRAL_STATUS_SIGNPOSTED,
+        {v1::REFERRAL_STATUS_CLOSED, v1::REFERRAL_STATUS_UNMATCHED,
+         v1::REFERRAL_STATUS_ROUTED});
+    add(v1::REFERRAL_STATUS_DECLINED,
+        {v1::REFERRAL_STATUS_ROUTED, v1::REFERRAL_STATUS_UNMATCHED,
+         v1::REFERRAL_STATUS_SIGNPOSTED});
+    add(v1::REFERRAL_STATUS_ACCEPTED,
+        {v1::REFERRAL_STATUS_IN_PROGRESS, v1::REFERRAL_STATUS_ON_HOLD,
+         v1::REFERRAL_STATUS_CLOSED});
+    add(v1::REFERRAL_STATUS_IN_PROGRESS,
+        {v1::REFERRAL_STATUS_ON_HOLD, v1::REFERRAL_STATUS_CLOSED});
+    add(v1::REFERRAL_STATUS_ON_HOLD,
+        {v1::REFERRAL_STATUS_IN_PROGRESS, v1::REFERRAL_STATUS_CLOSED});
+    // Every open status can be withdrawn by the referrer (BaRS "revoked"
+    // is allowed only while active) and every non-error status can be
+    // marked entered-in-error.
+    for (S s : AllStatuses()) {
+      if (IsOpen(s)) edges->insert({s, v1::REFERRAL_STATUS_WITHDRAWN});
+      if (s != v1::REFERRAL_STATUS_ENTERED_IN_ERROR) {
+        edges->insert({s, v1::REFERRAL_STATUS_ENTERED_IN_ERROR});
+      }
+    }
+    return edges;
+  }();
+  return *kEdges;
+}
+
+}  // namespace
+
+bool IsOpen(v1::ReferralStatus status) {
+  switch (status) {
+    case v1::REFERRAL_STATUS_CLOSED:
+    case v1::REFERRAL_STATUS_WITHDRAWN:
+    case v1::REFERRAL_STATUS_ENTERED_IN_ERROR:
+    case v1::REFERRAL_STATUS_UNSPECIFIED:
+      return false;
+    default:
+      return v1::ReferralStatus_IsValid(status);
+  }
+}
+
+bool CanTransition(v1::ReferralStatus from, v1::ReferralStatus to) {
+  return Edges().count({from, to}) > 0;
+}
+
+absl::Status CheckTransition(v1::ReferralStatus from, v1::ReferralStatus to) {
+  if (CanTransition(from, to)) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat("a referral in status ", v1::ReferralStatus_Name(from),
+                   " cannot move to ", v1::ReferralStatus_Name(to)));
+}
+
+std::vector<v1::ReferralStatus> AllStatuses() {
+  std::vector<v1::ReferralStatus> out;
+  const auto* desc = v1::ReferralStatus_descriptor();
+  for (int i = 0; i < desc->value_count(); ++i) {
+    const auto s = static_cast<v1::ReferralStatus>(desc->value(i)->number());
+    if (s != v1::REFERRAL_STATUS_UNSPECIFIED) out.push_back(s);
+  }
+  return out;
+}
+
+}  // namespace signpost::router

@@ -1,0 +1,38 @@
+// The referral lifecycle as a transition table (../shared/DOMAIN.md §7).
+//
+//   received -> triaged -> routed -> accepted -> in progress -> closed
+//
+// with branches for needs-review, unmatched, signposted, declined (then
+// re-routed), on hold, withdrawn by the referrer, and entered in error.
+// CLOSED, WITHDRAWN and ENTERED_IN_ERROR are terminal, except that a closed
+// or withdrawn referral can still be marked entered-in-error.
+//
+//   if (!CanTransition(r.status(), REFERRAL_STATUS_WITHDRAWN)) -> refuse
+//
+// Pure functions; thread-safe.
+#ifndef SIGNPOST_ROUTER_LIFECYCLE_H_
+#define SIGNPOST_ROUTER_LIFECYCLE_H_
+
+#include <vector>
+
+#include "absl/status/status.h"
+#include "signpost/v1/referral.pb.h"
+
+namespace signpost::router {
+
+// True while the referral is active: not closed, withdrawn or in error.
+bool IsOpen(signpost::v1::ReferralStatus status);
+
+// True when moving from `from` to `to` is a legal lifecycle step.
+bool CanTransition(signpost::v1::ReferralStatus from, signpost::v1::ReferralStatus to);
+
+// OK if legal, else FAILED_PRECONDITION naming both statuses.
+[[nodiscard]] absl::Status CheckTransition(signpost::v1::ReferralStatus from,
+                                           signpost::v1::ReferralStatus to);
+
+// Every status except UNSPECIFIED, in enum order (for exhaustive tests).
+std::vector<signpost::v1::ReferralStatus> AllStatuses();
+
+}  // namespace signpost::router
+
+#endif  // SIGNPOST_ROUTER_LIFECYCLE_H_

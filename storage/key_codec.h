@@ -1,0 +1,81 @@
+// Key encoding for Signpost's RocksDB column families.
+//
+// Every key is built so that RocksDB's bytewise order equals the logical
+// order callers need:
+// - integers are fixed-width big-endian (byte order == numeric order);
+// - strings inside composite keys use an escaped, terminated encoding
+//   (0x00 -> 0x00 0xFF, then a 0x00 0x01 terminator), so composite keys
+//   sort by their first string, then the next component, and no key is a
+//   prefix of another with a different first component;
+// - referral ids are fixed-length (26) time-sortable strings and are placed
+//   last, unescaped.
+//
+// Layout (column family: key -> value), see docs/adr/0002-key-layout.md:
+//   referrals:   <referral_id>                          -> Referral
+//   events:      <seq:u64be>                            -> ReferralEvent
+//   indexes:     'S' <status:u32be> <referral_id>       -> ""
+//                'C' <channel:u32be> <referral_id>      -> ""
+//                'O' <ods:escaped> <referral_id>        -> ""
+//                'R' <reference>                        -> referral_id
+//   idempotency: <ods:escaped> <request_id:escaped>     -> referral_id
+//   meta:        "schema_version"                       -> decimal string
+#ifndef SIGNPOST_STORAGE_KEY_CODEC_H_
+#define SIGNPOST_STORAGE_KEY_CODEC_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace signpost::storage {
+
+// Appends `v` as 8 big-endian bytes.
+void AppendUint64(std::string* out, uint64_t v);
+// Appends `v` as 4 big-endian bytes.
+void AppendUint32(std::string* out, uint32_t v);
+// Reads 8 big-endian bytes at the front of `in` and advances it. Returns
+// nullopt (and leaves `in` unchanged) if fewer than 8 bytes remain.
+std::optional<uint64_t> ConsumeUint64(std::string_view* in);
+std::optional<uint32_t> ConsumeUint32(std::string_view* in);
+
+// Appends the escaped, terminated form of `s` (order-preserving).
+void AppendOrderedString(std::string* out, std::string_view s);
+// Decodes one ordered string from the front of `in` and advances it.
+// Returns nullopt on malformed input.
+std::optional<std::string> ConsumeOrderedString(std::string_view* in);
+
+// The smallest key strictly greater than every key that starts with
+// `prefix`; empty if there is none (prefix is all 0xFF).
+std::string PrefixSuccessor(std::string_view prefix);
+
+namespace keys {
+
+inline constexpr char kStatusIndex = 'S';
+inline constexpr char kChannelIndex = 'C';
+inline constexpr char kOrgIndex = 'O';
+inline constexpr char kReferenceIndex = 'R';
+inline constexpr std::string_view kSchemaVersion = "schema_version";
+
+std::string Referral(std::string_view referral_id);
+std::string Event(uint64_t sequence);
+std::optional<uint64_t> DecodeEvent(std::string_view key);
+
+// Index prefixes (everything before the trailing referral id).
+std::string StatusPrefix(uint32_t status);
+std::string ChannelPrefix(uint32_t channel);
+std::string OrgPrefix(std::string_view ods_code);
+// Full index entries.
+std::string StatusIndex(uint32_t status, std::string_view referral_id);
+std::string ChannelIndex(uint32_t channel, std::string_view referral_id);
+std::string OrgIndex(std::string_view ods_code, std::string_view referral_id);
+std::string ReferenceIndex(std::string_view reference);
+// The referral id at the end of a status/channel/org index key, or nullopt
+// if the key is too short.
+std::optional<std::string> ReferralIdFromIndex(std::string_view key);
+
+std::string Idempotency(std::string_view scope, std::string_view request_id);
+
+}  // namespace keys
+}  // namespace signpost::storage
+
+#endif  // SIGNPOST_STORAGE_KEY_CODEC_H_
