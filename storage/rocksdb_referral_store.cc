@@ -8,6 +8,7 @@
 #include "common/ids.h"
 #include "common/status_macros.h"
 #include "common/strings.h"
+#include "proto/signpost/proto_time.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
@@ -24,10 +25,6 @@ namespace signpost::storage {
 namespace {
 
 namespace v1 = ::signpost::v1;
-
-absl::Time FromProto(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-}
 
 template <typename Message>
 absl::StatusOr<Message> Parse(const std::string& bytes, std::string_view what) {
@@ -380,7 +377,7 @@ class RocksReferralStore final : public ReferralStore {
         r.submission().referrer().ods_code() != q.referrer_ods_code) {
       return false;
     }
-    const absl::Time received = FromProto(r.received_at());
+    const absl::Time received = FromProtoTime(r.received_at());
     if (q.received_at_or_after && received < *q.received_at_or_after) return false;
     if (q.received_before && received >= *q.received_before) return false;
     return true;

@@ -1,0 +1,33 @@
+// Opaque page tokens for List RPCs.
+//
+// A token records where the previous page stopped and a fingerprint of the
+// request's filters, so a token replayed with different filters is refused
+// instead of silently returning the wrong rows.
+//
+//   std::string t = EncodePageToken(last_id, FilterFingerprint(request));
+//   absl::StatusOr<std::string> after = DecodePageToken(t, FilterFingerprint(request));
+#ifndef SIGNPOST_SERVICES_PAGE_TOKEN_H_
+#define SIGNPOST_SERVICES_PAGE_TOKEN_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "google/protobuf/message.h"
+
+namespace signpost::services {
+
+// Stable 64-bit fingerprint of `request` with the named paging fields
+// cleared (page_token, page_size).
+uint64_t FilterFingerprint(const google::protobuf::Message& request);
+
+std::string EncodePageToken(const std::string& resume_after_id, uint64_t fingerprint);
+
+// The resume position, or INVALID_ARGUMENT ("page_token: ...") if the token
+// is malformed or was issued for different filters.
+[[nodiscard]] absl::StatusOr<std::string> DecodePageToken(const std::string& token,
+                                                          uint64_t fingerprint);
+
+}  // namespace signpost::services
+
+#endif  // SIGNPOST_SERVICES_PAGE_TOKEN_H_

@@ -1,0 +1,241 @@
+#include "services/referral_handler.h"
+
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "proto/signpost/proto_time.h"
+#include "router/lifecycle.h"
+#include "router/validation.h"
+#include "services/errors.h"
+#include "services/page_token.h"
+
+namespace signpost::services {
+namespace {
+
+namespace v1 = ::signpost::v1;
+using router::FieldViolation;
+
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 500;
+constexpr int kMaxStatusFilters = 16;
+constexpr size_t kMaxIdLength = 64;
+constexpr size_t kMaxReasonLength = 500;
+
+bool HasControlChars(const std::string& s) {
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7f) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+ReferralHandler::ReferralHandler(storage::ReferralStore& store, const Clock& clock,
+                                 IdGenerator& ids, const ReferralHandlerOptions& options)
+    : store_(store), clock_(clock), ids_(ids), options_(options) {}
+
+absl::StatusOr<v1::SubmitReferralResponse> ReferralHandler::Submit(
+    v1::SubmitReferralRequest request) {
+  const std::vector<FieldViolation> violations =
+      router::NormalizeAndValidateSubmission(request, clock_.Now(), options_.local_zone);
+  if (!violations.empty()) return InvalidArgumentFromViolations(violations);
+
+  const std::string id = ids_.NextReferralId();
+  // The id's embedded millisecond is the receipt time, so received-time
+  // order and id order agree exactly even if the wall clock steps back.
+  const absl::Time received = *ReferralIdTime(id);
+
+  v1::Referral referral;
+  referral.set_referral_id(id);
+  referral.set_request_id(request.request_id());
+  referral.set_status(v1::REFERRAL_STATUS_RECEIVED);
+  *referral.mutable_received_at() = ToProtoTime(received);
+  *referral.mutable_updated_at() = ToProtoTime(received);
+  *referral.mutable_submission() = request.submission();
+
+  v1::ReferralEvent event;
+  event.set_type(v1::ReferralEvent::TYPE_RECEIVED);
+  event.set_referral_id(id);
+  event.set_referrer_ods_code(request.submission().referrer().ods_code());
+  event.set_status(v1::REFERRAL_STATUS_RECEIVED);
+  *event.mutable_occurred_at() = ToProtoTime(received);
+
+  // Request ids are unique per referring organisation (BaRS); self-
+  // referrals without an organisation share the empty scope.
+  const std::string scope = request.submission().referrer().ods_code();
+  SP_ASSIGN_OR_RETURN(
+      storage::CreateOutcome outcome,
+      store_.CreateReferral(std::move(referral), std::move(event), scope,
+                            [this] { return ids_.NextReference(); }));
+
+  v1::SubmitReferralResponse response;
+  if (!outcome.created) {
+    if (!google::protobuf::util::MessageDifferencer::Equals(outcome.referral.submission(),
+                                                            request.submission())) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "request_id: \"", request.request_id(), "\" was already used for referral ",
+          outcome.referral.referral_id(), " with different content"));
+    }
+    response.set_idempotent_replay(true);
+  }
+  *response.mutable_referral() = std::move(outcome.referral);
+  return response;
+}
+
+absl::StatusOr<std::string> ReferralHandler::ResolveId(const std::string& id_or_reference) const {
+  if (id_or_reference.empty()) return absl::InvalidArgumentError("referral_id: is required");
+  if (id_or_reference.size() > kMaxIdLength) {
+    return absl::InvalidArgumentError("referral_id: is too long");
+  }
+  const std::string upper = absl::AsciiStrToUpper(id_or_reference);
+  if (IsReferralId(upper)) return upper;
+  if (std::optional<std::string> ref = CanonicalReference(id_or_reference)) {
+    return store_.ResolveReference(*ref);
+  }
+  return absl::InvalidArgumentError(
+      "referral_id: is neither a referral id nor a reference like K7QM-4XD2");
+}
+
+absl::StatusOr<v1::Referral> ReferralHandler::Get(const v1::GetReferralRequest& request) const {
+  SP_ASSIGN_OR_RETURN(const std::string id, ResolveId(request.referral_id()));
+  return store_.GetReferral(id);
+}
+
+absl::StatusOr<v1::ListReferralsResponse> ReferralHandler::List(
+    const v1::ListReferralsRequest& request) const {
+  std::vector<FieldViolation> violations;
+  storage::ReferralQuery query;
+  if (request.statuses_size() > kMaxStatusFilters) {
+    violations.push_back({"statuses", absl::StrCat("has more than ", kMaxStatusFilters,
+                                                   " items")});
+  }
+  for (int i = 0; i < request.statuses_size(); ++i) {
+    const int s = request.statuses(i);
+    if (!v1::ReferralStatus_IsValid(s) || s == v1::REFERRAL_STATUS_UNSPECIFIED) {
+      violations.push_back({absl::StrCat("statuses[", i, "]"), "is not a referral status"});
+    } else {
+      query.statuses.push_back(static_cast<v1::ReferralStatus>(s));
+    }
+  }
+  if (!v1::SourceChannel_IsValid(request.channel())) {
+    violations.push_back({"channel", "is not a source channel"});
+  } else {
+    query.channel = request.channel();
+  }
+  query.referrer_ods_code = absl::AsciiStrToUpper(request.referrer_ods_code());
+  if (!query.referrer_ods_code.empty() && !router::IsValidOdsCode(query.referrer_ods_code)) {
+    violations.push_back({"referrer_ods_code", "is not an ODS code"});
+  }
+  if (request.has_received_after()) {
+    query.received_at_or_after = FromProtoTime(request.received_after());
+  }
+  if (request.has_received_before()) {
+    query.received_before = FromProtoTime(request.received_before());
+  }
+  if (query.received_at_or_after && query.received_before &&
+      *query.received_before <= *query.received_at_or_after) {
+    violations.push_back({"received_before", "must be later than received_after"});
+  }
+  if (request.page_size() < 0 || request.page_size() > kMaxPageSize) {
+    violations.push_back({"page_size", absl::StrCat("must be between 0 and ", kMaxPageSize)});
+  }
+  const uint64_t fingerprint = FilterFingerprint(request);
+  if (!request.page_token().empty()) {
+    absl::StatusOr<std::string> after = DecodePageToken(request.page_token(), fingerprint);
+    if (!after.ok()) {
+      violations.push_back({"page_token", std::string(after.status().message())});
+    } else {
+      query.start_after_id = *after;
+    }
+  }
+  if (!violations.empty()) return InvalidArgumentFromViolations(violations);
+  query.limit = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
+
+  SP_ASSIGN_OR_RETURN(storage::ReferralPage page, store_.ListReferrals(query));
+  v1::ListReferralsResponse response;
+  for (auto& r : page.referrals) *response.add_referrals() = std::move(r);
+  if (!page.resume_after_id.empty()) {
+    response.set_next_page_token(EncodePageToken(page.resume_after_id, fingerprint));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::WithdrawReferralResponse> ReferralHandler::Withdraw(
+    const v1::WithdrawReferralRequest& request) {
+  std::vector<FieldViolation> violations;
+  absl::StatusOr<std::string> id = ResolveId(request.referral_id());
+  if (!id.ok() && id.status().code() == absl::StatusCode::kInvalidArgument) {
+    violations.push_back({"referral_id", std::string(id.status().message())});
+  }
+  const std::string reason(absl::StripAsciiWhitespace(request.reason()));
+  if (reason.empty()) {
+    violations.push_back({"reason", "is required"});
+  } else if (reason.size() > kMaxReasonLength) {
+    violations.push_back({"reason", absl::StrCat("is longer than ", kMaxReasonLength,
+                                                 " characters")});
+  } else if (HasControlChars(reason)) {
+    violations.push_back({"reason", "contains control characters"});
+  }
+  if (!violations.empty()) return InvalidArgumentFromViolations(violations);
+  SP_RETURN_IF_ERROR(id.status());
+
+  const absl::Time now = clock_.Now();
+  SP_ASSIGN_OR_RETURN(
+      v1::Referral updated,
+      store_.UpdateReferral(*id, [&](v1::Referral& r) -> absl::StatusOr<v1::ReferralEvent> {
+        SP_RETURN_IF_ERROR(router::CheckTransition(r.status(), v1::REFERRAL_STATUS_WITHDRAWN));
+        v1::ReferralEvent event;
+        event.set_type(v1::ReferralEvent::TYPE_STATUS_CHANGED);
+        event.set_referrer_ods_code(r.submission().referrer().ods_code());
+        event.set_previous_status(r.status());
+        event.set_status(v1::REFERRAL_STATUS_WITHDRAWN);
+        *event.mutable_occurred_at() = ToProtoTime(now);
+        // The free-text reason may hold personal data, so it stays on the
+        // record; the event carries only the coded reason.
+        event.set_reason("withdrawn-by-referrer");
+        r.set_status(v1::REFERRAL_STATUS_WITHDRAWN);
+        r.set_withdrawal_reason(reason);
+        *r.mutable_updated_at() = ToProtoTime(now);
+        return event;
+      }));
+  v1::WithdrawReferralResponse response;
+  *response.mutable_referral() = std::move(updated);
+  return response;
+}
+
+absl::StatusOr<WatchSubscription> ReferralHandler::StartWatch(
+    const v1::WatchReferralsRequest& request) const {
+  WatchSubscription sub;
+  sub.after_sequence = request.after_sequence();
+  std::vector<FieldViolation> violations;
+  if (!request.referral_id().empty()) {
+    absl::StatusOr<std::string> id = ResolveId(request.referral_id());
+    if (!id.ok()) {
+      if (id.status().code() != absl::StatusCode::kInvalidArgument) return id.status();
+      violations.push_back({"referral_id", std::string(id.status().message())});
+    } else {
+      sub.filter.referral_id = *id;
+    }
+  }
+  sub.filter.referrer_ods_code = absl::AsciiStrToUpper(request.referrer_ods_code());
+  if (!sub.filter.referrer_ods_code.empty() &&
+      !router::IsValidOdsCode(sub.filter.referrer_ods_code)) {
+    violations.push_back({"referrer_ods_code", "is not an ODS code"});
+  }
+  if (!violations.empty()) return InvalidArgumentFromViolations(violations);
+  return sub;
+}
+
+absl::StatusOr<std::vector<v1::ReferralEvent>> ReferralHandler::NextEvents(
+    WatchSubscription& sub, size_t max) const {
+  uint64_t scanned_to = sub.after_sequence;
+  SP_ASSIGN_OR_RETURN(std::vector<v1::ReferralEvent> events,
+                      store_.ReadEvents(sub.after_sequence, max, sub.filter, &scanned_to));
+  sub.after_sequence = scanned_to;
+  return events;
+}
+
+}  // namespace signpost::services

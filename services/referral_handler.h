@@ -1,0 +1,76 @@
+// ReferralHandler: the transport-free core of signpost.v1.ReferralService.
+//
+// It validates requests (router/), orchestrates storage (storage/) and
+// returns absl::StatusOr values; the gRPC adapter (referral_service.h) only
+// translates. Tests drive it directly with a fake clock.
+//
+//   ReferralHandler handler(store, clock, ids, {});
+//   absl::StatusOr<SubmitReferralResponse> r = handler.Submit(request);
+//
+// Errors follow the API contract in proto/signpost/v1/referral.proto.
+// Thread-safe; blocking (synced writes), so call it from a worker thread.
+#ifndef SIGNPOST_SERVICES_REFERRAL_HANDLER_H_
+#define SIGNPOST_SERVICES_REFERRAL_HANDLER_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "common/ids.h"
+#include "signpost/v1/referral.pb.h"
+#include "storage/referral_store.h"
+
+namespace signpost::services {
+
+struct ReferralHandlerOptions {
+  // Civil time zone of the service (dates of birth are checked against
+  // today's date here).
+  absl::TimeZone local_zone = absl::UTCTimeZone();
+};
+
+// A validated WatchReferrals subscription.
+struct WatchSubscription {
+  uint64_t after_sequence = 0;
+  storage::EventFilter filter;
+};
+
+class ReferralHandler {
+ public:
+  // `store`, `clock` and `ids` must outlive the handler.
+  ReferralHandler(storage::ReferralStore& store, const Clock& clock, IdGenerator& ids,
+                  const ReferralHandlerOptions& options);
+
+  [[nodiscard]] absl::StatusOr<signpost::v1::SubmitReferralResponse> Submit(
+      signpost::v1::SubmitReferralRequest request);
+  [[nodiscard]] absl::StatusOr<signpost::v1::Referral> Get(
+      const signpost::v1::GetReferralRequest& request) const;
+  [[nodiscard]] absl::StatusOr<signpost::v1::ListReferralsResponse> List(
+      const signpost::v1::ListReferralsRequest& request) const;
+  [[nodiscard]] absl::StatusOr<signpost::v1::WithdrawReferralResponse> Withdraw(
+      const signpost::v1::WithdrawReferralRequest& request);
+
+  // Validates a watch request (resolving a reference to an id).
+  [[nodiscard]] absl::StatusOr<WatchSubscription> StartWatch(
+      const signpost::v1::WatchReferralsRequest& request) const;
+  // Next events for a subscription; advances sub.after_sequence past every
+  // event examined, matching or not.
+  [[nodiscard]] absl::StatusOr<std::vector<signpost::v1::ReferralEvent>> NextEvents(
+      WatchSubscription& sub, size_t max) const;
+
+  storage::ReferralStore& store() { return store_; }
+
+ private:
+  // Resolves an id or human reference to a referral id.
+  absl::StatusOr<std::string> ResolveId(const std::string& id_or_reference) const;
+
+  storage::ReferralStore& store_;
+  const Clock& clock_;
+  IdGenerator& ids_;
+  const ReferralHandlerOptions options_;
+};
+
+}  // namespace signpost::services
+
+#endif  // SIGNPOST_SERVICES_REFERRAL_HANDLER_H_

@@ -1,0 +1,192 @@
+// signpost_server: the composition root. The only code that reads flags,
+// config files and signals.
+//
+//   signpost_server --data_dir=./data --listen=127.0.0.1:50051
+//   signpost_server --config=deploy/signpost.textproto
+//
+// Flags override values from --config. SIGTERM and SIGINT shut down
+// gracefully (health NOT_SERVING, drain, close storage).
+#include <signal.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/text_format.h"
+#include "services/log.h"
+#include "services/server.h"
+#include "signpost/config/server_config.pb.h"
+#include "storage/referral_store.h"
+
+ABSL_FLAG(std::string, config, "", "Path to a ServerConfig text-proto file.");
+ABSL_FLAG(std::string, listen, "", "host:port to listen on (default 127.0.0.1:50051).");
+ABSL_FLAG(std::string, data_dir, "", "RocksDB data directory (default ./data).");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate file; enables TLS with --tls_key.");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key file.");
+ABSL_FLAG(std::string, log_level, "", "trace|debug|info|warn|error (default info).");
+ABSL_FLAG(std::string, port_file, "", "Write the bound port here once serving.");
+ABSL_FLAG(std::string, time_zone, "Europe/London", "Civil time zone of the service.");
+
+namespace {
+
+using signpost::config::ServerConfig;
+
+class ConfigErrors final : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int line, int column, const std::string& message) override {
+    text_ += absl::StrCat("line ", line + 1, " column ", column + 1, ": ", message, "\n");
+  }
+  std::string text_;
+};
+
+bool ReadFile(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  *out = ss.str();
+  return true;
+}
+
+bool LoadConfig(ServerConfig* config) {
+  const std::string path = absl::GetFlag(FLAGS_config);
+  if (!path.empty()) {
+    std::string text;
+    if (!ReadFile(path, &text)) {
+      std::fprintf(stderr, "cannot read config file %s\n", path.c_str());
+      return false;
+    }
+    google::protobuf::TextFormat::Parser parser;
+    ConfigErrors errors;
+    parser.RecordErrorsTo(&errors);
+    if (!parser.ParseFromString(text, config)) {
+      std::fprintf(stderr, "config file %s is invalid:\n%s", path.c_str(), errors.text_.c_str());
+      return false;
+    }
+  }
+  auto override_with = [](const std::string& flag, std::string* field) {
+    if (!flag.empty()) *field = flag;
+  };
+  override_with(absl::GetFlag(FLAGS_listen), config->mutable_listen_address());
+  override_with(absl::GetFlag(FLAGS_data_dir), config->mutable_data_dir());
+  override_with(absl::GetFlag(FLAGS_tls_cert), config->mutable_tls_cert_file());
+  override_with(absl::GetFlag(FLAGS_tls_key), config->mutable_tls_key_file());
+  override_with(absl::GetFlag(FLAGS_log_level), config->mutable_log_level());
+  override_with(absl::GetFlag(FLAGS_port_file), config->mutable_port_file());
+  if (config->listen_address().empty()) config->set_listen_address("127.0.0.1:50051");
+  if (config->data_dir().empty()) config->set_data_dir("./data");
+  if (config->log_level().empty()) config->set_log_level("info");
+  return true;
+}
+
+bool WritePortFile(const std::string& path, int port) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << port << "\n";
+    if (!out) return false;
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  return !ec;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("Signpost referral service. See README.md.");
+  absl::ParseCommandLine(argc, argv);
+
+  // Block the shutdown signals before any thread starts, so every thread
+  // inherits the mask and main() receives them synchronously via sigwait.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  ServerConfig config;
+  if (!LoadConfig(&config)) return 2;
+  if (absl::Status s = signpost::services::InitLogging({.level = config.log_level()}); !s.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
+    return 2;
+  }
+
+  signpost::services::ServerOptions options;
+  options.listen_address = config.listen_address();
+  if (!config.tls_cert_file().empty() || !config.tls_key_file().empty()) {
+    if (!ReadFile(config.tls_cert_file(), &options.tls_cert_pem) ||
+        !ReadFile(config.tls_key_file(), &options.tls_key_pem)) {
+      signpost::services::LogError("cannot read TLS certificate or key");
+      return 2;
+    }
+  }
+  if (config.max_receive_message_bytes() > 0) {
+    options.max_receive_message_bytes = config.max_receive_message_bytes();
+  }
+  if (config.max_concurrent_streams_per_connection() > 0) {
+    options.max_concurrent_streams_per_connection = config.max_concurrent_streams_per_connection();
+  }
+  if (config.max_watch_streams() > 0) options.max_watch_streams = config.max_watch_streams();
+  if (config.max_inflight_unary_calls() > 0) {
+    options.max_queued_calls = static_cast<size_t>(config.max_inflight_unary_calls());
+  }
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(absl::GetFlag(FLAGS_time_zone), &zone)) {
+    signpost::services::LogWarn("time zone not found; using UTC",
+                                {{"time_zone", absl::GetFlag(FLAGS_time_zone)}});
+    zone = absl::UTCTimeZone();
+  }
+  options.handler.local_zone = zone;
+
+  signpost::storage::StoreOptions store_options;
+  store_options.data_dir = config.data_dir();
+  if (config.rocksdb_background_jobs() > 0) {
+    store_options.background_jobs = config.rocksdb_background_jobs();
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(store_options.data_dir, ec);
+  auto store = signpost::storage::ReferralStore::Open(store_options);
+  if (!store.ok()) {
+    signpost::services::LogError("cannot open storage",
+                                 {{"error", std::string(store.status().message())}});
+    return 1;
+  }
+  signpost::services::LogInfo("storage open", {{"data_dir", store_options.data_dir}});
+
+  auto server =
+      signpost::services::SignpostServer::Start(options, **store, signpost::RealClock());
+  if (!server.ok()) {
+    signpost::services::LogError("cannot start server",
+                                 {{"error", std::string(server.status().message())}});
+    return 1;
+  }
+  if (!config.port_file().empty() && !WritePortFile(config.port_file(), (*server)->port())) {
+    signpost::services::LogError("cannot write port file", {{"path", config.port_file()}});
+    return 1;
+  }
+
+  while (true) {
+    int sig = 0;
+    if (sigwait(&signals, &sig) != 0) continue;
+    if (sig == SIGHUP) {
+      signpost::services::LogInfo("SIGHUP received; nothing to reload yet");
+      continue;
+    }
+    signpost::services::LogInfo("signal received", {{"signal", std::to_string(sig)}});
+    break;
+  }
+  const int grace_ms = config.shutdown_grace_ms() > 0 ? config.shutdown_grace_ms() : 5000;
+  (*server)->Shutdown(absl::Milliseconds(grace_ms));
+  server->reset();
+  store->reset();  // closes RocksDB after every call has finished
+  signpost::services::LogInfo("storage closed");
+  return 0;
+}

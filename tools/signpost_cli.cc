@@ -1,0 +1,249 @@
+// signpost: command-line client for the Signpost gRPC API.
+//
+//   signpost submit referral.json          # SubmitReferralRequest as JSON
+//   signpost get 01J...                    # by id or reference ("K7QM-4XD2")
+//   signpost list --status=RECEIVED --referrer=A81001
+//   signpost withdraw K7QM-4XD2 --reason="Patient moved out of area"
+//   signpost watch --after=0 --limit=10 --idle_exit_ms=2000
+//   signpost health
+//
+// Global flags: --server (default 127.0.0.1:50051), --timeout_ms.
+// Output is JSON with proto field names. Exit status: 0 ok, 1 RPC error
+// (code, message and each field violation on stderr), 2 usage error.
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/util/json_util.h"
+#include "grpcpp/grpcpp.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "services/errors.h"
+#include "services/grpc_status.h"
+#include "signpost/v1/referral.grpc.pb.h"
+
+ABSL_FLAG(std::string, server, "127.0.0.1:50051", "Server address host:port.");
+ABSL_FLAG(int, timeout_ms, 10000, "Deadline for unary calls.");
+ABSL_FLAG(std::string, reason, "", "withdraw: the reason.");
+ABSL_FLAG(std::string, status, "", "list: comma-separated statuses, e.g. RECEIVED,WITHDRAWN.");
+ABSL_FLAG(std::string, channel, "", "list: source channel, e.g. GP.");
+ABSL_FLAG(std::string, referrer, "", "list/watch: referrer ODS code.");
+ABSL_FLAG(int, page_size, 50, "list: page size.");
+ABSL_FLAG(bool, all, false, "list: follow page tokens to the end.");
+ABSL_FLAG(uint64_t, after, 0, "watch: resume after this event sequence.");
+ABSL_FLAG(std::string, referral, "", "watch: only this referral (id or reference).");
+ABSL_FLAG(int, limit, 0, "watch: stop after this many events (0 = never).");
+ABSL_FLAG(int, idle_exit_ms, 0, "watch: stop after this long with no event (0 = never).");
+
+namespace {
+
+namespace v1 = ::signpost::v1;
+
+std::string ToJson(const google::protobuf::Message& m) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  options.add_whitespace = true;
+  std::string out;
+  if (!google::protobuf::util::MessageToJsonString(m, &out, options).ok()) return "{}";
+  return out;
+}
+
+int Fail(const grpc::Status& status) {
+  absl::Status s = signpost::services::FromGrpcStatus(status);
+  std::fprintf(stderr, "error: %s: %s\n", absl::StatusCodeToString(s.code()).c_str(),
+               std::string(s.message()).c_str());
+  if (auto violations = signpost::services::ViolationsFromStatus(s)) {
+    for (const auto& v : violations->violations()) {
+      std::fprintf(stderr, "  %s: %s\n", v.field().c_str(), v.description().c_str());
+    }
+  }
+  return 1;
+}
+
+void SetDeadline(grpc::ClientContext& ctx) {
+  ctx.set_deadline(std::chrono::system_clock::now() +
+                   std::chrono::milliseconds(absl::GetFlag(FLAGS_timeout_ms)));
+}
+
+int Submit(v1::ReferralService::Stub& stub, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    std::fprintf(stderr, "cannot read %s\n", path.c_str());
+    return 2;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  v1::SubmitReferralRequest request;
+  auto parsed = google::protobuf::util::JsonStringToMessage(ss.str(), &request);
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "%s is not a SubmitReferralRequest: %s\n", path.c_str(),
+                 parsed.ToString().c_str());
+    return 2;
+  }
+  grpc::ClientContext ctx;
+  SetDeadline(ctx);
+  v1::SubmitReferralResponse response;
+  grpc::Status status = stub.SubmitReferral(&ctx, request, &response);
+  if (!status.ok()) return Fail(status);
+  std::cout << ToJson(response);
+  return 0;
+}
+
+int Get(v1::ReferralService::Stub& stub, const std::string& id) {
+  grpc::ClientContext ctx;
+  SetDeadline(ctx);
+  v1::GetReferralRequest request;
+  request.set_referral_id(id);
+  v1::Referral response;
+  grpc::Status status = stub.GetReferral(&ctx, request, &response);
+  if (!status.ok()) return Fail(status);
+  std::cout << ToJson(response);
+  return 0;
+}
+
+int List(v1::ReferralService::Stub& stub) {
+  v1::ListReferralsRequest request;
+  for (absl::string_view name : absl::StrSplit(absl::GetFlag(FLAGS_status), ',',
+                                               absl::SkipEmpty())) {
+    v1::ReferralStatus s;
+    std::string full = "REFERRAL_STATUS_" + absl::AsciiStrToUpper(name);
+    if (!v1::ReferralStatus_Parse(full, &s)) {
+      std::fprintf(stderr, "unknown status %s\n", std::string(name).c_str());
+      return 2;
+    }
+    request.add_statuses(s);
+  }
+  if (!absl::GetFlag(FLAGS_channel).empty()) {
+    v1::SourceChannel c;
+    if (!v1::SourceChannel_Parse("SOURCE_CHANNEL_" + absl::AsciiStrToUpper(absl::GetFlag(FLAGS_channel)), &c)) {
+      std::fprintf(stderr, "unknown channel %s\n", absl::GetFlag(FLAGS_channel).c_str());
+      return 2;
+    }
+    request.set_channel(c);
+  }
+  request.set_referrer_ods_code(absl::GetFlag(FLAGS_referrer));
+  request.set_page_size(absl::GetFlag(FLAGS_page_size));
+  do {
+    grpc::ClientContext ctx;
+    SetDeadline(ctx);
+    v1::ListReferralsResponse response;
+    grpc::Status status = stub.ListReferrals(&ctx, request, &response);
+    if (!status.ok()) return Fail(status);
+    std::cout << ToJson(response);
+    request.set_page_token(response.next_page_token());
+  } while (absl::GetFlag(FLAGS_all) && !request.page_token().empty());
+  return 0;
+}
+
+int Withdraw(v1::ReferralService::Stub& stub, const std::string& id) {
+  grpc::ClientContext ctx;
+  SetDeadline(ctx);
+  v1::WithdrawReferralRequest request;
+  request.set_referral_id(id);
+  request.set_reason(absl::GetFlag(FLAGS_reason));
+  v1::WithdrawReferralResponse response;
+  grpc::Status status = stub.WithdrawReferral(&ctx, request, &response);
+  if (!status.ok()) return Fail(status);
+  std::cout << ToJson(response);
+  return 0;
+}
+
+int Watch(v1::ReferralService::Stub& stub) {
+  grpc::ClientContext ctx;
+  v1::WatchReferralsRequest request;
+  request.set_after_sequence(absl::GetFlag(FLAGS_after));
+  request.set_referral_id(absl::GetFlag(FLAGS_referral));
+  request.set_referrer_ods_code(absl::GetFlag(FLAGS_referrer));
+  const int limit = absl::GetFlag(FLAGS_limit);
+  const int idle_ms = absl::GetFlag(FLAGS_idle_exit_ms);
+  auto reader = stub.WatchReferrals(&ctx, request);
+
+  // An idle timer cancels the stream when no event arrives for idle_ms.
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  int64_t generation = 0;
+  std::thread idle_timer;
+  if (idle_ms > 0) {
+    idle_timer = std::thread([&] {
+      std::unique_lock<std::mutex> lock(mu);
+      while (!done) {
+        const int64_t seen = generation;
+        if (!cv.wait_for(lock, std::chrono::milliseconds(idle_ms),
+                         [&] { return done || generation != seen; })) {
+          ctx.TryCancel();
+          return;
+        }
+      }
+    });
+  }
+  v1::ReferralEvent event;
+  int count = 0;
+  while (reader->Read(&event)) {
+    std::cout << ToJson(event) << std::flush;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      ++generation;
+    }
+    cv.notify_all();
+    if (limit > 0 && ++count >= limit) {
+      ctx.TryCancel();
+      break;
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    done = true;
+  }
+  cv.notify_all();
+  if (idle_timer.joinable()) idle_timer.join();
+  grpc::Status status = reader->Finish();
+  if (status.error_code() == grpc::StatusCode::CANCELLED) return 0;  // we stopped it
+  if (!status.ok()) return Fail(status);
+  return 0;
+}
+
+int Health(const std::shared_ptr<grpc::Channel>& channel) {
+  auto stub = grpc::health::v1::Health::NewStub(channel);
+  grpc::ClientContext ctx;
+  SetDeadline(ctx);
+  grpc::health::v1::HealthCheckRequest request;  // service "" = whole server
+  grpc::health::v1::HealthCheckResponse response;
+  grpc::Status status = stub->Check(&ctx, request, &response);
+  if (!status.ok()) return Fail(status);
+  std::cout << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status())
+            << "\n";
+  return response.status() == grpc::health::v1::HealthCheckResponse::SERVING ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "signpost <submit FILE | get ID | list | withdraw ID --reason=R | watch | health>");
+  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  if (args.size() < 2) {
+    std::fprintf(stderr, "usage: %s\n", absl::ProgramUsageMessage().data());
+    return 2;
+  }
+  const std::string command = args[1];
+  auto channel =
+      grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials());
+  auto stub = v1::ReferralService::NewStub(channel);
+  if (command == "submit" && args.size() == 3) return Submit(*stub, args[2]);
+  if (command == "get" && args.size() == 3) return Get(*stub, args[2]);
+  if (command == "list" && args.size() == 2) return List(*stub);
+  if (command == "withdraw" && args.size() == 3) return Withdraw(*stub, args[2]);
+  if (command == "watch" && args.size() == 2) return Watch(*stub);
+  if (command == "health" && args.size() == 2) return Health(channel);
+  std::fprintf(stderr, "usage: %s\n", absl::ProgramUsageMessage().data());
+  return 2;
+}
