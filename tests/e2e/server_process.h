@@ -1,0 +1,120 @@
+// Runs the real signpost_server binary for end-to-end tests.
+//
+//   ServerProcess server(data_dir);
+//   ASSERT_TRUE(server.Start());           // port 0, waits for SERVING
+//   auto stub = signpost::v1::ReferralService::NewStub(server.Channel());
+//   server.Kill(SIGKILL);  server.Start(); // crash and restart, same data
+#ifndef SIGNPOST_TESTS_E2E_SERVER_PROCESS_H_
+#define SIGNPOST_TESTS_E2E_SERVER_PROCESS_H_
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+
+extern char** environ;
+
+namespace signpost::testing {
+
+class ServerProcess {
+ public:
+  explicit ServerProcess(std::string data_dir, std::vector<std::string> extra_args = {})
+      : data_dir_(std::move(data_dir)), extra_args_(std::move(extra_args)) {}
+  ~ServerProcess() {
+    if (pid_ > 0) Kill(SIGKILL);
+  }
+
+  // Starts the server and waits (up to 20 s) until health reports SERVING.
+  bool Start() {
+    const std::string port_file = data_dir_ + ".port";
+    std::filesystem::remove(port_file);
+    std::vector<std::string> args = {SIGNPOST_SERVER_BIN, "--data_dir=" + data_dir_,
+                                     "--listen=127.0.0.1:0", "--port_file=" + port_file,
+                                     "--log_level=warn",
+                                     // Idle test channels do not poll, so they never
+                                     // acknowledge GOAWAY; keep the forced close short.
+                                     "--shutdown_grace_ms=300"};
+    args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    if (posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), environ) != 0) {
+      pid_ = -1;
+      return false;
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+      std::ifstream in(port_file);
+      if (in >> port_ && port_ > 0) break;
+      if (Exited()) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (port_ <= 0) return false;
+    channel_ = grpc::CreateChannel(Address(), grpc::InsecureChannelCredentials());
+    return HealthStatus("") == grpc::health::v1::HealthCheckResponse::SERVING;
+  }
+
+  // Sends `signal` and reaps the process. Returns its wait status.
+  int Kill(int signal) {
+    if (pid_ <= 0) return -1;
+    ::kill(pid_, signal);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    port_ = 0;
+    return status;
+  }
+
+  std::string Address() const { return "127.0.0.1:" + std::to_string(port_); }
+  std::shared_ptr<grpc::Channel> Channel() const { return channel_; }
+  // A fresh connection (a separate HTTP/2 connection from Channel()).
+  std::shared_ptr<grpc::Channel> NewChannel() const {
+    grpc::ChannelArguments args;
+    args.SetInt("grpc.use_local_subchannel_pool", 1);
+    return grpc::CreateCustomChannel(Address(), grpc::InsecureChannelCredentials(), args);
+  }
+
+  grpc::health::v1::HealthCheckResponse::ServingStatus HealthStatus(const std::string& service) {
+    auto stub = grpc::health::v1::Health::NewStub(channel_);
+    grpc::health::v1::HealthCheckRequest request;
+    request.set_service(service);
+    grpc::health::v1::HealthCheckResponse response;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    if (!stub->Check(&ctx, request, &response).ok()) {
+      return grpc::health::v1::HealthCheckResponse::UNKNOWN;
+    }
+    return response.status();
+  }
+
+  bool Exited() {
+    int status = 0;
+    if (pid_ > 0 && waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return true;
+    }
+    return pid_ <= 0;
+  }
+
+ private:
+  std::string data_dir_;
+  std::vector<std::string> extra_args_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+}  // namespace signpost::testing
+
+#endif  // SIGNPOST_TESTS_E2E_SERVER_PROCESS_H_
