@@ -38,6 +38,8 @@
 
 namespace signpost::storage {
 
+class CrashSimulator;  // storage/crash_simulator.h, tests only
+
 // The schema version this build reads and writes.
 inline constexpr int kSchemaVersion = 1;
 
@@ -53,6 +55,8 @@ struct StoreOptions {
   int background_jobs = 2;
   // Striping for per-key locks.
   size_t lock_stripes = 1024;
+  // Tests only: write through a power-loss simulator.
+  std::shared_ptr<CrashSimulator> crash_simulator;
 };
 
 // Result of CreateReferral.

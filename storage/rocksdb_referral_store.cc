@@ -15,6 +15,7 @@
 #include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/write_batch.h"
 #include "storage/column_families.h"
+#include "storage/crash_simulator.h"
 #include "storage/key_codec.h"
 #include "storage/lock_manager.h"
 #include "storage/referral_store.h"
@@ -50,7 +51,8 @@ class RocksReferralStore final : public ReferralStore {
  public:
   RocksReferralStore(const StoreOptions& options, std::unique_ptr<rocksdb::DB> db,
                      std::vector<rocksdb::ColumnFamilyHandle*> handles, uint64_t last_seq)
-      : db_(std::move(db)),
+      : crash_simulator_(options.crash_simulator),
+        db_(std::move(db)),
         handles_(std::move(handles)),
         idempotency_locks_(options.lock_stripes),
         reference_locks_(options.lock_stripes),
@@ -392,6 +394,8 @@ class RocksReferralStore final : public ReferralStore {
     if (listener_) listener_(after);
   }
 
+  // Keeps a test's simulated file system alive as long as the DB uses it.
+  std::shared_ptr<CrashSimulator> crash_simulator_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::WriteOptions write_options_;
@@ -443,6 +447,7 @@ absl::StatusOr<std::unique_ptr<ReferralStore>> ReferralStore::Open(const StoreOp
   db_options.max_background_jobs = std::max(1, options.background_jobs);
   db_options.keep_log_file_num = 5;
   db_options.paranoid_checks = true;
+  if (options.crash_simulator) db_options.env = options.crash_simulator->env();
 
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
