@@ -1,0 +1,203 @@
+#!/usr/bin/python3
+"""An outside gRPC client (Debian's python3-grpcio) that knows nothing of
+Signpost's .proto files: it discovers the API through server reflection and
+then submits, gets, lists, retries idempotently and provokes a validation
+error. Only the standard reflection and health protos (from Debian's
+grpc-proto package) are compiled here.
+
+usage: python_reflection_client_test.py SERVER_BINARY
+Exits 0 on success; prints each check. Must run with /usr/bin/python3 so
+that Debian's grpc modules are importable.
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import grpc
+from google.protobuf import descriptor_pb2, descriptor_pool, json_format
+from google.protobuf import message_factory
+from grpc_tools import protoc
+
+GRPC_PROTO = "/usr/share/grpc-proto"
+CHECKS = 0
+
+
+def check(condition, what):
+    global CHECKS
+    if not condition:
+        print(f"FAIL: {what}")
+        sys.exit(1)
+    CHECKS += 1
+    print(f"ok: {what}")
+
+
+def compile_standard_protos(out_dir):
+    """Generates Python modules for the standard reflection and health protos.
+
+    They are copied under a private directory name first: their natural module
+    path (grpc/...) would collide with the installed grpc package. The proto
+    package (and so the RPC paths) is unchanged."""
+    include = os.path.join(os.path.dirname(protoc.__file__), "_proto")
+    src = os.path.join(out_dir, "src", "sp_std")
+    os.makedirs(src)
+    for proto in ("grpc/reflection/v1alpha/reflection.proto", "grpc/health/v1/health.proto"):
+        with open(os.path.join(GRPC_PROTO, proto)) as f:
+            text = f.read()
+        name = os.path.basename(proto)
+        with open(os.path.join(src, name), "w") as f:
+            f.write(text)
+        rc = protoc.main(["protoc", f"-I{os.path.join(out_dir, 'src')}", f"-I{include}",
+                          f"--python_out={out_dir}", f"--grpc_python_out={out_dir}",
+                          f"sp_std/{name}"])
+        if rc != 0:
+            sys.exit(f"protoc failed for {proto}")
+    sys.path.insert(0, out_dir)
+
+
+def start_server(binary, data_dir):
+    port_file = os.path.join(data_dir, "port")
+    proc = subprocess.Popen([binary, f"--data_dir={data_dir}/db", "--listen=127.0.0.1:0",
+                             f"--port_file={port_file}", "--log_level=warn",
+                             "--shutdown_grace_ms=300"])
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        if os.path.exists(port_file):
+            with open(port_file) as f:
+                text = f.read().strip()
+            if text:
+                return proc, int(text)
+        if proc.poll() is not None:
+            sys.exit("server exited early")
+        time.sleep(0.01)
+    proc.kill()
+    sys.exit("server did not start")
+
+
+def reflect(channel, reflection_pb2, reflection_pb2_grpc):
+    stub = reflection_pb2_grpc.ServerReflectionStub(channel)
+
+    def ask(**kwargs):
+        responses = stub.ServerReflectionInfo(iter([reflection_pb2.ServerReflectionRequest(**kwargs)]))
+        return next(responses)
+
+    services = [s.name for s in ask(list_services="").list_services_response.service]
+    pool = descriptor_pool.DescriptorPool()
+    seen = set()
+
+    def add_file_containing(symbol):
+        response = ask(file_containing_symbol=symbol)
+        for raw in response.file_descriptor_response.file_descriptor_proto:
+            fd = descriptor_pb2.FileDescriptorProto.FromString(raw)
+            if fd.name in seen:
+                continue
+            for dep in fd.dependency:
+                if dep not in seen:
+                    dep_resp = ask(file_by_filename=dep)
+                    for dep_raw in dep_resp.file_descriptor_response.file_descriptor_proto:
+                        dfd = descriptor_pb2.FileDescriptorProto.FromString(dep_raw)
+                        if dfd.name not in seen:
+                            seen.add(dfd.name)
+                            pool.Add(dfd)
+            seen.add(fd.name)
+            pool.Add(fd)
+
+    add_file_containing("signpost.v1.ReferralService")
+    return services, pool
+
+
+def main():
+    binary = sys.argv[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        compile_standard_protos(os.path.join(tmp, "gen"))
+        from sp_std import reflection_pb2, reflection_pb2_grpc  # noqa: E402
+        from sp_std import health_pb2, health_pb2_grpc  # noqa: E402
+
+        proc, port = start_server(binary, tmp)
+        try:
+            channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+            grpc.channel_ready_future(channel).result(timeout=10)
+
+            services, pool = reflect(channel, reflection_pb2, reflection_pb2_grpc)
+            check("signpost.v1.ReferralService" in services,
+                  f"reflection lists signpost.v1.ReferralService (services: {services})")
+
+            health = health_pb2_grpc.HealthStub(channel)
+            for name in ("", "signpost.v1.ReferralService"):
+                status = health.Check(health_pb2.HealthCheckRequest(service=name)).status
+                check(status == health_pb2.HealthCheckResponse.SERVING,
+                      f"health for '{name}' is SERVING")
+
+            factory = message_factory.MessageFactory(pool)
+            svc = pool.FindServiceByName("signpost.v1.ReferralService")
+
+            def rpc(method_name):
+                m = svc.FindMethodByName(method_name)
+                req_cls = factory.GetPrototype(m.input_type)
+                resp_cls = factory.GetPrototype(m.output_type)
+                call = channel.unary_unary(f"/signpost.v1.ReferralService/{method_name}",
+                                           request_serializer=req_cls.SerializeToString,
+                                           response_deserializer=resp_cls.FromString)
+                return req_cls, call
+
+            submit_cls, submit = rpc("SubmitReferral")
+            referral_json = {
+                "request_id": "py-reflect-1",
+                "submission": {
+                    "channel": "SOURCE_CHANNEL_SOCIAL_CARE",
+                    "referrer": {"ods_code": "RV5", "organisation_name": "Adult Social Care",
+                                 "email": "duty.team@example.gov.uk"},
+                    "person": {"nhs_number": "943 476 5919", "given_name": "Jo",
+                               "family_name": "Example",
+                               "date_of_birth": {"year": 1961, "month": 2, "day": 3},
+                               "postcode": "BA1 1AA"},
+                    "story": "Isolated since bereavement; carer reports not eating well.",
+                    "presenting_needs": ["PRESENTING_NEED_BEREAVEMENT",
+                                         "PRESENTING_NEED_SOCIAL_ISOLATION"],
+                },
+            }
+            request = json_format.ParseDict(referral_json, submit_cls())
+            first = submit(request, timeout=10)
+            check(first.referral.status == pool.FindEnumTypeByName(
+                "signpost.v1.ReferralStatus").values_by_name["REFERRAL_STATUS_RECEIVED"].number,
+                  f"submit acknowledged referral {first.referral.referral_id} as RECEIVED")
+            check(first.referral.submission.person.nhs_number == "9434765919",
+                  "NHS number stored canonically as 10 digits")
+
+            again = submit(request, timeout=10)
+            check(again.idempotent_replay and again.referral.referral_id == first.referral.referral_id,
+                  "retry with the same request_id replays the original referral")
+
+            get_cls, get = rpc("GetReferral")
+            got = get(get_cls(referral_id=first.referral.reference), timeout=10)
+            check(got.referral_id == first.referral.referral_id,
+                  f"get by human reference {first.referral.reference}")
+
+            list_cls, list_call = rpc("ListReferrals")
+            listed = list_call(list_cls(referrer_ods_code="RV5"), timeout=10)
+            check([r.referral_id for r in listed.referrals] == [first.referral.referral_id],
+                  "list by referrer finds exactly the one referral")
+
+            bad = json.loads(json.dumps(referral_json))
+            bad["request_id"] = "py-reflect-bad"
+            bad["submission"]["person"]["nhs_number"] = "943 476 5918"
+            try:
+                submit(json_format.ParseDict(bad, submit_cls()), timeout=10)
+                check(False, "bad NHS number must be rejected")
+            except grpc.RpcError as e:
+                check(e.code() == grpc.StatusCode.INVALID_ARGUMENT,
+                      f"bad NHS number gives INVALID_ARGUMENT ({e.code()})")
+                check("submission.person.nhs_number" in e.details(),
+                      f"error names the field: {e.details()}")
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            rc = proc.wait(timeout=20)
+            check(rc == 0, "server exits 0 on SIGTERM")
+    print(f"{CHECKS} passed, 0 failed")
+
+
+if __name__ == "__main__":
+    main()
