@@ -1,5 +1,7 @@
 // End to end: the real server binary on port 0, called through the
 // generated stubs.
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "gmock/gmock.h"
@@ -227,6 +229,49 @@ TEST_F(ServerE2eTest, SigtermShutsDownCleanly) {
   const int status = server_.Kill(SIGTERM);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+}  // namespace
+}  // namespace signpost
+
+namespace signpost {
+namespace {
+
+// Logs carry ids, never personal data (hazard H-005).
+TEST(ServerLogTest, LogsNeverContainPersonalData) {
+  testing::TempDir dir;
+  const std::string log = dir.Sub("server.log");
+  testing::ServerProcess server(dir.Sub("data"), {"--log_level=debug"}, log);
+  ASSERT_TRUE(server.Start());
+  auto stub = v1::ReferralService::NewStub(server.Channel());
+  v1::SubmitReferralRequest r = ValidGpReferral("pii-check");
+  v1::SubmitReferralResponse ok;
+  ASSERT_TRUE(stub->SubmitReferral(Ctx().get(), r, &ok).ok());
+  v1::SubmitReferralRequest bad = r;
+  bad.set_request_id("pii-check-bad");
+  bad.mutable_submission()->mutable_person()->set_nhs_number("943 476 5918");
+  v1::SubmitReferralResponse ignored;
+  ASSERT_FALSE(stub->SubmitReferral(Ctx().get(), bad, &ignored).ok());
+  v1::GetReferralRequest get;
+  get.set_referral_id(ok.referral().reference());
+  v1::Referral got;
+  ASSERT_TRUE(stub->GetReferral(Ctx().get(), get, &got).ok());
+  ASSERT_EQ(WEXITSTATUS(server.Kill(SIGTERM)), 0);
+
+  std::ifstream in(log);
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string logged = text.str();
+  ASSERT_THAT(logged, ::testing::HasSubstr(ok.referral().referral_id()))
+      << "the log should identify the referral by id";
+  const auto& p = r.submission().person();
+  for (const std::string& pii :
+       {p.nhs_number(), std::string("999 000 0018"), std::string("943 476 5918"),
+        std::string("9434765918"), p.given_name(), p.family_name(), p.postcode(),
+        p.contact().phone(), r.submission().story().substr(0, 20),
+        ok.referral().reference()}) {
+    EXPECT_THAT(logged, ::testing::Not(::testing::HasSubstr(pii))) << "log leaks: " << pii;
+  }
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #ifndef SIGNPOST_TESTS_E2E_SERVER_PROCESS_H_
 #define SIGNPOST_TESTS_E2E_SERVER_PROCESS_H_
 
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -29,8 +30,12 @@ namespace signpost::testing {
 
 class ServerProcess {
  public:
-  explicit ServerProcess(std::string data_dir, std::vector<std::string> extra_args = {})
-      : data_dir_(std::move(data_dir)), extra_args_(std::move(extra_args)) {}
+  // If `log_file` is set the server's stderr (its JSON log) goes there.
+  explicit ServerProcess(std::string data_dir, std::vector<std::string> extra_args = {},
+                         std::string log_file = "")
+      : data_dir_(std::move(data_dir)),
+        extra_args_(std::move(extra_args)),
+        log_file_(std::move(log_file)) {}
   ~ServerProcess() {
     if (pid_ > 0) Kill(SIGKILL);
   }
@@ -49,7 +54,15 @@ class ServerProcess {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    if (posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), environ) != 0) {
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    if (!log_file_.empty()) {
+      posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log_file_.c_str(),
+                                       O_WRONLY | O_CREAT | O_APPEND, 0600);
+    }
+    const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) {
       pid_ = -1;
       return false;
     }
@@ -110,6 +123,7 @@ class ServerProcess {
  private:
   std::string data_dir_;
   std::vector<std::string> extra_args_;
+  std::string log_file_;
   pid_t pid_ = -1;
   int port_ = 0;
   std::shared_ptr<grpc::Channel> channel_;
