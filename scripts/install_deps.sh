@@ -14,6 +14,8 @@ PACKAGES=(
   tzdata
   # the outside client used by the end-to-end tests
   python3 python3-grpcio python3-grpc-tools python3-protobuf
+  # self-signed certificates for the TLS end-to-end test
+  openssl
 )
 
 missing=()

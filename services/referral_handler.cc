@@ -226,6 +226,14 @@ absl::StatusOr<WatchSubscription> ReferralHandler::StartWatch(
     violations.push_back({"referrer_ods_code", "is not an ODS code"});
   }
   if (!violations.empty()) return InvalidArgumentFromViolations(violations);
+  // A cursor beyond the log means the client saw events this store does not
+  // have (for example after a restore from backup): say so rather than wait
+  // silently for events that may never come.
+  if (sub.after_sequence > store_.VisibleSequence()) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "after_sequence: ", sub.after_sequence, " is beyond the last event (",
+        store_.VisibleSequence(), "); resume from 0 or from the last sequence you stored"));
+  }
   return sub;
 }
 

@@ -276,3 +276,38 @@ TEST(ServerLogTest, LogsNeverContainPersonalData) {
 
 }  // namespace
 }  // namespace signpost
+
+namespace signpost {
+namespace {
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST(ServerTlsTest, ServesOverTlsWhenCertificateAndKeyAreGiven) {
+  testing::TempDir dir;
+  const std::string cert = dir.Sub("cert.pem"), key = dir.Sub("key.pem");
+  const std::string cmd =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
+      "-addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert + " 2>/dev/null";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << "openssl is required (scripts/install_deps.sh)";
+  testing::ServerProcess server(dir.Sub("data"), {"--tls_cert=" + cert, "--tls_key=" + key});
+  // Start() probes health over plaintext, which a TLS server must refuse.
+  EXPECT_FALSE(server.Start());
+  ASSERT_FALSE(server.Exited()) << "server should be running with TLS";
+
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = ReadAll(cert);
+  auto channel = grpc::CreateChannel(server.Address(), grpc::SslCredentials(ssl));
+  auto stub = v1::ReferralService::NewStub(channel);
+  v1::SubmitReferralResponse response;
+  grpc::Status s = stub->SubmitReferral(Ctx().get(), ValidGpReferral("tls-1"), &response);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_FALSE(response.referral().referral_id().empty());
+}
+
+}  // namespace
+}  // namespace signpost

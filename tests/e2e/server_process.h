@@ -75,7 +75,8 @@ class ServerProcess {
     }
     if (port_ <= 0) return false;
     channel_ = grpc::CreateChannel(Address(), grpc::InsecureChannelCredentials());
-    return HealthStatus("") == grpc::health::v1::HealthCheckResponse::SERVING;
+    return HealthStatus("", /*timeout_seconds=*/5) ==
+           grpc::health::v1::HealthCheckResponse::SERVING;
   }
 
   // Sends `signal` and reaps the process. Returns its wait status.
@@ -98,13 +99,14 @@ class ServerProcess {
     return grpc::CreateCustomChannel(Address(), grpc::InsecureChannelCredentials(), args);
   }
 
-  grpc::health::v1::HealthCheckResponse::ServingStatus HealthStatus(const std::string& service) {
+  grpc::health::v1::HealthCheckResponse::ServingStatus HealthStatus(const std::string& service,
+                                                                    int timeout_seconds = 10) {
     auto stub = grpc::health::v1::Health::NewStub(channel_);
     grpc::health::v1::HealthCheckRequest request;
     request.set_service(service);
     grpc::health::v1::HealthCheckResponse response;
     grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(timeout_seconds));
     if (!stub->Check(&ctx, request, &response).ok()) {
       return grpc::health::v1::HealthCheckResponse::UNKNOWN;
     }

@@ -213,5 +213,15 @@ TEST_F(ReferralHandlerTest, WatchFiltersByReferralGivenAsReference) {
   EXPECT_EQ(sub.after_sequence, 2u) << "cursor advances past non-matching events";
 }
 
+TEST_F(ReferralHandlerTest, WatchCursorBeyondTheLogIsOutOfRange) {
+  SubmitOk(ValidGpReferral("a"));
+  v1::WatchReferralsRequest req;
+  req.set_after_sequence(1);
+  EXPECT_TRUE(handler_->StartWatch(req).ok());
+  req.set_after_sequence(2);
+  EXPECT_THAT(handler_->StartWatch(req),
+              StatusIs(absl::StatusCode::kOutOfRange, HasSubstr("after_sequence")));
+}
+
 }  // namespace
 }  // namespace signpost::services
