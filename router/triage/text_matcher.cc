@@ -1,0 +1,146 @@
+#include "router/triage/text_matcher.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "re2/re2.h"
+#include "re2/set.h"
+
+namespace signpost::router {
+namespace {
+
+bool IsWordByte(unsigned char c) {
+  return absl::ascii_isalnum(c) || c == '\'' || c == '-' || c >= 0x80;
+}
+
+// Clause ends also end a negation's scope. Commas count: a false negation
+// ("not eating, suicidal thoughts daily") would under-triage, which is worse
+// than a missed one ("denies low mood, suicidal thoughts") over-triaging.
+bool IsClauseEnd(char c) {
+  return c == '.' || c == ';' || c == ':' || c == '!' || c == '?' || c == '\n' || c == ',';
+}
+
+std::vector<std::string_view> Words(std::string_view text) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && !IsWordByte(static_cast<unsigned char>(text[i]))) ++i;
+    size_t j = i;
+    while (j < text.size() && IsWordByte(static_cast<unsigned char>(text[j]))) ++j;
+    if (j > i) out.push_back(text.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+RE2::Options PatternOptions() {
+  RE2::Options o;
+  o.set_case_sensitive(false);
+  o.set_log_errors(false);
+  o.set_max_mem(8 << 20);
+  return o;
+}
+
+}  // namespace
+
+struct TextMatcher::Impl {
+  explicit Impl() : set(PatternOptions(), RE2::UNANCHORED) {}
+  RE2::Set set;
+};
+
+absl::Status CheckPattern(const std::string& pattern) {
+  RE2 re(pattern, PatternOptions());
+  if (!re.ok()) return absl::InvalidArgumentError(re.error());
+  return absl::OkStatus();
+}
+
+TextMatcher::~TextMatcher() = default;
+
+absl::StatusOr<std::unique_ptr<TextMatcher>> TextMatcher::Create(
+    const std::vector<std::string>& patterns, const NegationConfig& negation) {
+  std::unique_ptr<TextMatcher> m(new TextMatcher());
+  m->impl_ = std::make_unique<Impl>();
+  m->negation_ = negation;
+  for (const std::string& cue : negation.cues) {
+    std::vector<std::string> words;
+    for (std::string_view w : Words(absl::AsciiStrToLower(cue))) words.emplace_back(w);
+    if (!words.empty()) m->cue_words_.push_back(std::move(words));
+  }
+  // Report the most specific cue: "no evidence of" rather than "no".
+  std::stable_sort(m->cue_words_.begin(), m->cue_words_.end(),
+                   [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    auto re = std::make_unique<RE2>(patterns[i], PatternOptions());
+    if (!re->ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("pattern \"", patterns[i], "\": ", re->error()));
+    }
+    std::string error;
+    if (m->impl_->set.Add(patterns[i], &error) != static_cast<int>(i)) {
+      return absl::InvalidArgumentError(absl::StrCat("pattern \"", patterns[i], "\": ", error));
+    }
+    m->patterns_.push_back(std::move(re));
+  }
+  if (!patterns.empty() && !m->impl_->set.Compile()) {
+    return absl::InvalidArgumentError("the story patterns together are too large to compile");
+  }
+  return m;
+}
+
+TextHits TextMatcher::Match(std::string_view text) const {
+  TextHits hits;
+  hits.positive.resize(patterns_.size());
+  hits.negated.resize(patterns_.size());
+  if (patterns_.empty() || text.empty()) return hits;
+  const std::string lower = absl::AsciiStrToLower(absl::string_view(text.data(), text.size()));
+  std::vector<int> candidates;
+  if (!impl_->set.Match(lower, &candidates)) return hits;
+  std::sort(candidates.begin(), candidates.end());
+
+  for (int index : candidates) {
+    const RE2& re = *patterns_[index];
+    re2::StringPiece input(lower);
+    re2::StringPiece match;
+    size_t pos = 0;
+    while (pos <= lower.size() &&
+           re.Match(input, pos, lower.size(), RE2::UNANCHORED, &match, 1)) {
+      const size_t start = static_cast<size_t>(match.data() - lower.data());
+      const std::string phrase(match.data(), match.size());
+      // The clause containing the match, up to its start.
+      size_t clause_start = start;
+      while (clause_start > 0 && !IsClauseEnd(lower[clause_start - 1])) --clause_start;
+      std::vector<std::string_view> before =
+          Words(std::string_view(lower).substr(clause_start, start - clause_start));
+      for (size_t w = before.size(); w > 0; --w) {
+        if (std::find(negation_.terminators.begin(), negation_.terminators.end(),
+                      before[w - 1]) != negation_.terminators.end()) {
+          before.erase(before.begin(), before.begin() + static_cast<long>(w));
+          break;
+        }
+      }
+      std::string cue_found;
+      const size_t n = before.size();
+      for (const auto& cue : cue_words_) {
+        const size_t len = cue.size();
+        for (size_t j = 0; j + len <= n && cue_found.empty(); ++j) {
+          if (n - j - len > static_cast<size_t>(negation_.window_words)) continue;
+          bool equal = true;
+          for (size_t k = 0; k < len && equal; ++k) equal = before[j + k] == cue[k];
+          if (equal) cue_found = absl::StrJoin(cue, " ");
+        }
+        if (!cue_found.empty()) break;
+      }
+      if (cue_found.empty()) {
+        hits.positive[index] = phrase;
+        break;  // one positive match is enough
+      }
+      hits.negated[index].push_back({phrase, cue_found});
+      pos = start + std::max<size_t>(match.size(), 1);
+    }
+  }
+  return hits;
+}
+
+}  // namespace signpost::router

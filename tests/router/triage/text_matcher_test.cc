@@ -1,0 +1,87 @@
+#include "router/triage/text_matcher.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+
+namespace signpost::router {
+namespace {
+
+NegationConfig Negation() {
+  return {{"no", "not", "denies", "never", "no evidence of", "doesn't"}, 3, {"but", "however"}};
+}
+
+struct Case {
+  std::string text;
+  bool positive;
+  std::string cue;  // expected negating cue when !positive
+};
+
+class NegationTableTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(NegationTableTest, ClassifiesMatch) {
+  auto m = TextMatcher::Create({"suicidal (thoughts|ideation)", "thoughts of harming others",
+                                "self[- ]?harm"},
+                               Negation());
+  ASSERT_TRUE(m.ok()) << m.status();
+  const TextHits hits = (*m)->Match(GetParam().text);
+  bool any_positive = false;
+  std::string cue;
+  for (size_t i = 0; i < hits.positive.size(); ++i) {
+    any_positive = any_positive || hits.positive[i].has_value();
+    if (!hits.negated[i].empty()) cue = hits.negated[i][0].cue;
+  }
+  EXPECT_EQ(any_positive, GetParam().positive) << GetParam().text;
+  if (!GetParam().positive) {
+    EXPECT_EQ(cue, GetParam().cue);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, NegationTableTest,
+    ::testing::Values(
+        Case{"Denies suicidal thoughts.", false, "denies"},
+        Case{"denies any suicidal ideation", false, "denies"},
+        Case{"No thoughts of harming others", false, "no"},
+        Case{"no self-harm", false, "no"},
+        Case{"No evidence of self harm", false, "no evidence of"},
+        Case{"He doesn't have suicidal thoughts", false, "doesn't"},
+        Case{"Suicidal thoughts daily", true, ""},
+        Case{"Has suicidal thoughts", true, ""},
+        // A clause end stops the cue.
+        Case{"Not sleeping. Suicidal thoughts daily", true, ""},
+        Case{"Not eating, suicidal thoughts daily", true, ""},
+        // A terminator word stops the cue.
+        Case{"Denied it at first but suicidal thoughts now", true, ""},
+        // Too far from the cue (more than 3 words between).
+        Case{"No longer at work and with constant suicidal thoughts", true, ""},
+        // One positive occurrence is enough even after a negated one.
+        Case{"Denies suicidal thoughts today. Yesterday: suicidal thoughts and self-harm.", true,
+             ""},
+        Case{"NEVER SELF-HARMED", false, "never"}));
+
+TEST(TextMatcherTest, CaseInsensitiveAndReportsPhrase) {
+  auto m = TextMatcher::Create({"taken an overdose"}, Negation());
+  ASSERT_TRUE(m.ok());
+  TextHits hits = (*m)->Match("She has TAKEN AN OVERDOSE.");
+  ASSERT_TRUE(hits.positive[0].has_value());
+  EXPECT_EQ(*hits.positive[0], "taken an overdose");
+}
+
+TEST(TextMatcherTest, BadPatternIsRejectedWithItsText) {
+  auto m = TextMatcher::Create({"ok", "(unclosed"}, Negation());
+  EXPECT_THAT(m, testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                                   ::testing::HasSubstr("(unclosed")));
+}
+
+TEST(TextMatcherTest, EmptyInputsAreFine) {
+  auto m = TextMatcher::Create({}, Negation());
+  ASSERT_TRUE(m.ok());
+  EXPECT_TRUE((*m)->Match("anything").positive.empty());
+  auto m2 = TextMatcher::Create({"x"}, Negation());
+  ASSERT_TRUE(m2.ok());
+  EXPECT_FALSE((*m2)->Match("").positive[0].has_value());
+}
+
+}  // namespace
+}  // namespace signpost::router
