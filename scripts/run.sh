@@ -16,6 +16,7 @@ data="${SIGNPOST_DATA:-$root/data}"
 mkdir -p "$data"
 
 "$build/services/signpost_server" --config="$root/deploy/signpost.textproto" \
+  --rules="$root/deploy/rules/triage.textproto" \
   --listen="$listen" --data_dir="$data" --port_file="$data/port" &
 server=$!
 trap 'kill -TERM $server 2>/dev/null; wait $server' INT TERM

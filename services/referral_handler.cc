@@ -1,5 +1,6 @@
 #include "services/referral_handler.h"
 
+#include <algorithm>
 #include <set>
 
 #include "absl/strings/ascii.h"
@@ -33,9 +34,10 @@ bool HasControlChars(const std::string& s) {
 
 }  // namespace
 
-ReferralHandler::ReferralHandler(storage::ReferralStore& store, const Clock& clock,
-                                 IdGenerator& ids, const ReferralHandlerOptions& options)
-    : store_(store), clock_(clock), ids_(ids), options_(options) {}
+ReferralHandler::ReferralHandler(storage::ReferralStore& store, RuleRegistry& rules,
+                                 const Clock& clock, IdGenerator& ids,
+                                 const ReferralHandlerOptions& options)
+    : store_(store), rules_(rules), clock_(clock), ids_(ids), options_(options) {}
 
 absl::StatusOr<v1::SubmitReferralResponse> ReferralHandler::Submit(
     v1::SubmitReferralRequest request) {
@@ -48,27 +50,47 @@ absl::StatusOr<v1::SubmitReferralResponse> ReferralHandler::Submit(
   // order and id order agree exactly even if the wall clock steps back.
   const absl::Time received = *ReferralIdTime(id);
 
+  // Triage synchronously; the decision is stored with the referral.
+  // has_open_referral is false until person records exist (issue 5).
+  const std::shared_ptr<const router::TriageEngine> engine = rules_.Current();
+  v1::TriageDecision decision =
+      engine->Evaluate({.submission = request.submission(), .received_at = received});
+  const bool review = std::find(decision.flags().begin(), decision.flags().end(),
+                                v1::TRIAGE_FLAG_NEEDS_CLINICIAN_REVIEW) != decision.flags().end();
+  const v1::ReferralStatus status =
+      review ? v1::REFERRAL_STATUS_NEEDS_REVIEW : v1::REFERRAL_STATUS_TRIAGED;
+
   v1::Referral referral;
   referral.set_referral_id(id);
   referral.set_request_id(request.request_id());
-  referral.set_status(v1::REFERRAL_STATUS_RECEIVED);
+  referral.set_status(status);
   *referral.mutable_received_at() = ToProtoTime(received);
   *referral.mutable_updated_at() = ToProtoTime(received);
   *referral.mutable_submission() = request.submission();
 
-  v1::ReferralEvent event;
+  std::vector<v1::ReferralEvent> events(2);
+  v1::ReferralEvent& event = events[0];
   event.set_type(v1::ReferralEvent::TYPE_RECEIVED);
   event.set_referral_id(id);
   event.set_referrer_ods_code(request.submission().referrer().ods_code());
   event.set_status(v1::REFERRAL_STATUS_RECEIVED);
   *event.mutable_occurred_at() = ToProtoTime(received);
+  v1::ReferralEvent& triaged = events[1];
+  triaged = event;
+  triaged.set_type(v1::ReferralEvent::TYPE_STATUS_CHANGED);
+  triaged.set_previous_status(v1::REFERRAL_STATUS_RECEIVED);
+  triaged.set_status(status);
+  triaged.set_reason("triage");
+  triaged.set_band(decision.band());
+  if (decision.has_respond_by()) *triaged.mutable_respond_by() = decision.respond_by();
+  *referral.mutable_triage() = std::move(decision);
 
   // Request ids are unique per referring organisation (BaRS); self-
   // referrals without an organisation share the empty scope.
   const std::string scope = request.submission().referrer().ods_code();
   SP_ASSIGN_OR_RETURN(
       storage::CreateOutcome outcome,
-      store_.CreateReferral(std::move(referral), std::move(event), scope,
+      store_.CreateReferral(std::move(referral), std::move(events), scope,
                             [this] { return ids_.NextReference(); }));
 
   v1::SubmitReferralResponse response;

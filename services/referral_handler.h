@@ -20,6 +20,7 @@
 #include "common/clock.h"
 #include "common/ids.h"
 #include "signpost/v1/referral.pb.h"
+#include "services/rule_registry.h"
 #include "storage/referral_store.h"
 
 namespace signpost::services {
@@ -38,10 +39,14 @@ struct WatchSubscription {
 
 class ReferralHandler {
  public:
-  // `store`, `clock` and `ids` must outlive the handler.
-  ReferralHandler(storage::ReferralStore& store, const Clock& clock, IdGenerator& ids,
-                  const ReferralHandlerOptions& options);
+  // `store`, `rules`, `clock` and `ids` must outlive the handler.
+  ReferralHandler(storage::ReferralStore& store, RuleRegistry& rules, const Clock& clock,
+                  IdGenerator& ids, const ReferralHandlerOptions& options);
 
+  // Validates, triages with the live rules and stores the referral, its
+  // decision and its RECEIVED and triage events in one synced write. The
+  // status is TRIAGED, or NEEDS_REVIEW when the decision asks for a
+  // clinician.
   [[nodiscard]] absl::StatusOr<signpost::v1::SubmitReferralResponse> Submit(
       signpost::v1::SubmitReferralRequest request);
   [[nodiscard]] absl::StatusOr<signpost::v1::Referral> Get(
@@ -66,6 +71,7 @@ class ReferralHandler {
   absl::StatusOr<std::string> ResolveId(const std::string& id_or_reference) const;
 
   storage::ReferralStore& store_;
+  RuleRegistry& rules_;
   const Clock& clock_;
   IdGenerator& ids_;
   const ReferralHandlerOptions options_;

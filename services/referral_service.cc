@@ -7,46 +7,12 @@
 #include "router/validation.h"
 #include "services/grpc_status.h"
 #include "services/log.h"
+#include "services/unary_call.h"
 
 namespace signpost::services {
 namespace {
 
 namespace v1 = ::signpost::v1;
-
-// Result of one unary call's work: its status and, for the log, the
-// referral it concerned.
-struct Outcome {
-  absl::Status status;
-  std::string referral_id;
-};
-
-// Runs `work` on the pool and finishes the call from there.
-template <typename Work>
-grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* ctx, WorkerPool& pool,
-                                   const char* method, std::string request_id, Work work) {
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  const absl::Time start = absl::Now();
-  // Only log request ids of a safe shape; anything else may be garbage.
-  if (!router::IsValidRequestId(request_id)) request_id.clear();
-  auto task = [ctx, reactor, method, request_id, start, work = std::move(work)]() mutable {
-    Outcome outcome;
-    if (ctx->IsCancelled()) {
-      outcome.status = absl::CancelledError("cancelled before it started");
-    } else if (ctx->deadline() < std::chrono::system_clock::now()) {
-      outcome.status = absl::DeadlineExceededError("deadline passed before the call started");
-    } else {
-      outcome = work();
-    }
-    LogRpc(method, request_id, outcome.referral_id, outcome.status, absl::Now() - start);
-    reactor->Finish(ToGrpcStatus(outcome.status));
-  };
-  if (!pool.TrySchedule(std::move(task))) {
-    const absl::Status busy = absl::ResourceExhaustedError("server busy; retry with backoff");
-    LogRpc(method, request_id, "", busy, absl::Now() - start);
-    reactor->Finish(ToGrpcStatus(busy));
-  }
-  return reactor;
-}
 
 // Streams events to one client. Lifetime: deleted in OnDone() once no pool
 // task still refers to it. Lock order: hub mutex before mu_.

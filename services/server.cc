@@ -8,21 +8,26 @@
 #include "services/event_hub.h"
 #include "services/log.h"
 #include "services/referral_service.h"
+#include "services/triage_service.h"
 #include "services/worker_pool.h"
 
 namespace signpost::services {
 namespace {
 
 constexpr char kReferralServiceName[] = "signpost.v1.ReferralService";
+constexpr char kTriageServiceName[] = "signpost.v1.TriageService";
 
 class ServerImpl final : public SignpostServer {
  public:
-  ServerImpl(const ServerOptions& options, storage::ReferralStore& store, const Clock& clock)
+  ServerImpl(const ServerOptions& options, storage::ReferralStore& store, RuleRegistry& rules,
+             const Clock& clock)
       : ids_(clock),
-        handler_(store, clock, ids_, options.handler),
+        handler_(store, rules, clock, ids_, options.handler),
+        triage_handler_(store, rules, clock, options.handler),
         hub_(store.VisibleSequence()),
         pool_({.threads = options.worker_threads, .max_queued = options.max_queued_calls}),
-        service_(handler_, hub_, pool_, {.max_watch_streams = options.max_watch_streams}) {
+        service_(handler_, hub_, pool_, {.max_watch_streams = options.max_watch_streams}),
+        triage_service_(triage_handler_, pool_) {
     store.SetEventListener([this](uint64_t visible) { hub_.Publish(visible); });
     store_ = &store;
   }
@@ -47,6 +52,7 @@ class ServerImpl final : public SignpostServer {
     }
     builder.AddListeningPort(options.listen_address, creds, &port_);
     builder.RegisterService(&service_);
+    builder.RegisterService(&triage_service_);
     builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
     builder.SetMaxSendMessageSize(4 << 20);
     builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
@@ -64,6 +70,7 @@ class ServerImpl final : public SignpostServer {
     }
     auto* health = server_->GetHealthCheckService();
     health->SetServingStatus(kReferralServiceName, true);
+    health->SetServingStatus(kTriageServiceName, true);
     health->SetServingStatus(true);
     LogInfo("serving", {{"address", options.listen_address}, {"port", std::to_string(port_)},
                         {"tls", tls ? "on" : "off"}});
@@ -81,6 +88,7 @@ class ServerImpl final : public SignpostServer {
     LogInfo("shutting down", {{"grace_ms", std::to_string(absl::ToInt64Milliseconds(grace))}});
     auto* health = server_->GetHealthCheckService();
     health->SetServingStatus(kReferralServiceName, false);
+    health->SetServingStatus(kTriageServiceName, false);
     health->SetServingStatus(false);
     hub_.Shutdown();  // watch streams end with UNAVAILABLE so clients resume
     server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
@@ -91,9 +99,11 @@ class ServerImpl final : public SignpostServer {
  private:
   IdGenerator ids_;
   ReferralHandler handler_;
+  TriageHandler triage_handler_;
   EventHub hub_;
   WorkerPool pool_;
   ReferralServiceImpl service_;
+  TriageServiceImpl triage_service_;
   storage::ReferralStore* store_ = nullptr;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
@@ -104,8 +114,9 @@ class ServerImpl final : public SignpostServer {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SignpostServer>> SignpostServer::Start(
-    const ServerOptions& options, storage::ReferralStore& store, const Clock& clock) {
-  auto server = std::make_unique<ServerImpl>(options, store, clock);
+    const ServerOptions& options, storage::ReferralStore& store, RuleRegistry& rules,
+    const Clock& clock) {
+  auto server = std::make_unique<ServerImpl>(options, store, rules, clock);
   if (absl::Status s = server->Build(options); !s.ok()) return s;
   return std::unique_ptr<SignpostServer>(std::move(server));
 }

@@ -22,6 +22,8 @@
 #include "google/protobuf/text_format.h"
 #include "services/log.h"
 #include "spdlog/spdlog.h"
+#include "router/triage/triage_engine.h"
+#include "services/rule_registry.h"
 #include "services/server.h"
 #include "signpost/config/server_config.pb.h"
 #include "storage/referral_store.h"
@@ -32,6 +34,7 @@ ABSL_FLAG(std::string, data_dir, "", "RocksDB data directory (default ./data).")
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate file; enables TLS with --tls_key.");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key file.");
 ABSL_FLAG(std::string, log_level, "", "trace|debug|info|warn|error (default info).");
+ABSL_FLAG(std::string, rules, "", "Triage rules file (text-format RuleSet); required.");
 ABSL_FLAG(std::string, port_file, "", "Write the bound port here once serving.");
 ABSL_FLAG(int, shutdown_grace_ms, 0, "Grace for in-flight calls at shutdown (default 5000).");
 ABSL_FLAG(std::string, time_zone, "Europe/London", "Civil time zone of the service.");
@@ -82,6 +85,7 @@ bool LoadConfig(ServerConfig* config) {
   override_with(absl::GetFlag(FLAGS_tls_key), config->mutable_tls_key_file());
   override_with(absl::GetFlag(FLAGS_log_level), config->mutable_log_level());
   override_with(absl::GetFlag(FLAGS_port_file), config->mutable_port_file());
+  override_with(absl::GetFlag(FLAGS_rules), config->mutable_rules_file());
   if (config->listen_address().empty()) config->set_listen_address("127.0.0.1:50051");
   if (config->data_dir().empty()) config->set_data_dir("./data");
   if (config->log_level().empty()) config->set_log_level("info");
@@ -167,8 +171,26 @@ int main(int argc, char** argv) {
   }
   signpost::services::LogInfo("storage open", {{"data_dir", store_options.data_dir}});
 
-  auto server =
-      signpost::services::SignpostServer::Start(options, **store, signpost::RealClock());
+  // Triage rules: required, validated before anything is served.
+  std::string rules_text;
+  if (config.rules_file().empty() || !ReadFile(config.rules_file(), &rules_text)) {
+    signpost::services::LogError("cannot read the triage rules file (--rules)",
+                                 {{"path", config.rules_file()}});
+    return 2;
+  }
+  auto engine = signpost::router::TriageEngine::FromText(rules_text);
+  if (!engine.ok()) {
+    signpost::services::LogError("triage rules are invalid",
+                                 {{"path", config.rules_file()},
+                                  {"error", std::string(engine.status().message())}});
+    return 2;
+  }
+  signpost::services::RuleRegistry rules(*std::move(engine), signpost::RealClock());
+  signpost::services::LogInfo("triage rules loaded", {{"path", config.rules_file()},
+                                                      {"version", rules.Current()->version()}});
+
+  auto server = signpost::services::SignpostServer::Start(options, **store, rules,
+                                                          signpost::RealClock());
   if (!server.ok()) {
     signpost::services::LogError("cannot start server",
                                  {{"error", std::string(server.status().message())}});
@@ -183,7 +205,15 @@ int main(int argc, char** argv) {
     int sig = 0;
     if (sigwait(&signals, &sig) != 0) continue;
     if (sig == SIGHUP) {
-      signpost::services::LogInfo("SIGHUP received; nothing to reload yet");
+      // Re-read the rules file; RuleRegistry keeps the live rules and logs
+      // why if the new file is invalid.
+      std::string text;
+      if (!ReadFile(config.rules_file(), &text)) {
+        signpost::services::LogError("SIGHUP: cannot read rules file; live rules unchanged",
+                                     {{"path", config.rules_file()}});
+      } else {
+        (void)rules.Activate(text);
+      }
       continue;
     }
     signpost::services::LogInfo("signal received", {{"signal", std::to_string(sig)}});

@@ -108,14 +108,16 @@ class ReferralStore {
 
   virtual ~ReferralStore() = default;
 
-  // Stores a new referral with its first event, keyed for idempotency by
-  // (`idempotency_scope`, referral.request_id()). If that key exists,
-  // nothing is written and the earlier referral is returned with
-  // created=false. `new_reference` is called until it yields a reference
-  // not yet in use (at most 16 times; then INTERNAL). The event's sequence
-  // and the referral's reference/last_event_sequence are assigned here.
+  // Stores a new referral with its first events (for example "received"
+  // then "triaged"), keyed for idempotency by (`idempotency_scope`,
+  // referral.request_id()). If that key exists, nothing is written and the
+  // earlier referral is returned with created=false. `new_reference` is
+  // called until it yields a reference not yet in use (at most 16 times;
+  // then INTERNAL). Event sequences, the events' reference and the
+  // referral's reference/last_event_sequence are assigned here.
+  // INVALID_ARGUMENT if `events` is empty.
   [[nodiscard]] virtual absl::StatusOr<CreateOutcome> CreateReferral(
-      signpost::v1::Referral referral, signpost::v1::ReferralEvent first_event,
+      signpost::v1::Referral referral, std::vector<signpost::v1::ReferralEvent> events,
       std::string_view idempotency_scope,
       absl::FunctionRef<std::string()> new_reference) = 0;
 

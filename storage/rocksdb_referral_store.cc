@@ -71,8 +71,10 @@ class RocksReferralStore final : public ReferralStore {
   }
 
   absl::StatusOr<CreateOutcome> CreateReferral(
-      v1::Referral referral, v1::ReferralEvent first_event, std::string_view idempotency_scope,
+      v1::Referral referral, std::vector<v1::ReferralEvent> events,
+      std::string_view idempotency_scope,
       absl::FunctionRef<std::string()> new_reference) override {
+    if (events.empty()) return absl::InvalidArgumentError("a new referral needs an event");
     const std::string idem_key = keys::Idempotency(idempotency_scope, referral.request_id());
     LockManager::Guard idem_guard = idempotency_locks_.Lock(idem_key);
 
@@ -100,15 +102,17 @@ class RocksReferralStore final : public ReferralStore {
       if (!s.ok()) return FromRocks(s, "checking reference");
     }
 
-    const uint64_t seq = sequence_.Allocate();
+    std::vector<uint64_t> seqs;
+    for (auto& event : events) {
+      seqs.push_back(sequence_.Allocate());
+      event.set_sequence(seqs.back());
+      event.set_reference(reference);
+    }
     referral.set_reference(reference);
-    referral.set_last_event_sequence(seq);
-    first_event.set_sequence(seq);
-    first_event.set_reference(reference);
+    referral.set_last_event_sequence(seqs.back());
 
     const std::string& id = referral.referral_id();
-    rocksdb::WriteBatch batch;
-    absl::Status st = PutAll(batch, {
+    std::vector<Put> puts = {
         {ColumnFamily::kReferrals, keys::Referral(id), referral.SerializeAsString()},
         {ColumnFamily::kIndexes, keys::StatusIndex(referral.status(), id), ""},
         {ColumnFamily::kIndexes, keys::ChannelIndex(referral.submission().channel(), id), ""},
@@ -116,10 +120,15 @@ class RocksReferralStore final : public ReferralStore {
          keys::OrgIndex(referral.submission().referrer().ods_code(), id), ""},
         {ColumnFamily::kIndexes, keys::ReferenceIndex(reference), id},
         {ColumnFamily::kIdempotency, idem_key, id},
-        {ColumnFamily::kEvents, keys::Event(seq), first_event.SerializeAsString()},
-    });
+    };
+    for (const auto& event : events) {
+      puts.push_back({ColumnFamily::kEvents, keys::Event(event.sequence()),
+                      event.SerializeAsString()});
+    }
+    rocksdb::WriteBatch batch;
+    absl::Status st = PutAll(batch, puts);
     if (st.ok()) st = FromRocks(db_->Write(write_options_, &batch), "writing referral");
-    Publish(seq);
+    for (uint64_t seq : seqs) Publish(seq);
     SP_RETURN_IF_ERROR(st);
     return CreateOutcome{.created = true, .referral = std::move(referral)};
   }

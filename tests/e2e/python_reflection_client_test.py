@@ -5,7 +5,7 @@ then submits, gets, lists, retries idempotently and provokes a validation
 error. Only the standard reflection and health protos (from Debian's
 grpc-proto package) are compiled here.
 
-usage: python_reflection_client_test.py SERVER_BINARY
+usage: python_reflection_client_test.py SERVER_BINARY RULES_FILE
 Exits 0 on success; prints each check. Must run with /usr/bin/python3 so
 that Debian's grpc modules are importable.
 """
@@ -58,9 +58,10 @@ def compile_standard_protos(out_dir):
     sys.path.insert(0, out_dir)
 
 
-def start_server(binary, data_dir):
+def start_server(binary, rules, data_dir):
     port_file = os.path.join(data_dir, "port")
     proc = subprocess.Popen([binary, f"--data_dir={data_dir}/db", "--listen=127.0.0.1:0",
+                             f"--rules={rules}",
                              f"--port_file={port_file}", "--log_level=warn",
                              "--shutdown_grace_ms=300"])
     deadline = time.time() + 20
@@ -88,35 +89,37 @@ def reflect(channel, reflection_pb2, reflection_pb2_grpc):
     pool = descriptor_pool.DescriptorPool()
     seen = set()
 
+    def add(fd):
+        """Adds a file after all of its dependencies (fetched by name)."""
+        if fd.name in seen:
+            return
+        seen.add(fd.name)
+        for dep in fd.dependency:
+            if dep in seen:
+                continue
+            for raw in ask(file_by_filename=dep).file_descriptor_response.file_descriptor_proto:
+                dep_fd = descriptor_pb2.FileDescriptorProto.FromString(raw)
+                if dep_fd.name == dep:
+                    add(dep_fd)
+        pool.Add(fd)
+
     def add_file_containing(symbol):
         response = ask(file_containing_symbol=symbol)
         for raw in response.file_descriptor_response.file_descriptor_proto:
-            fd = descriptor_pb2.FileDescriptorProto.FromString(raw)
-            if fd.name in seen:
-                continue
-            for dep in fd.dependency:
-                if dep not in seen:
-                    dep_resp = ask(file_by_filename=dep)
-                    for dep_raw in dep_resp.file_descriptor_response.file_descriptor_proto:
-                        dfd = descriptor_pb2.FileDescriptorProto.FromString(dep_raw)
-                        if dfd.name not in seen:
-                            seen.add(dfd.name)
-                            pool.Add(dfd)
-            seen.add(fd.name)
-            pool.Add(fd)
+            add(descriptor_pb2.FileDescriptorProto.FromString(raw))
 
     add_file_containing("signpost.v1.ReferralService")
     return services, pool
 
 
 def main():
-    binary = sys.argv[1]
+    binary, rules = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory() as tmp:
         compile_standard_protos(os.path.join(tmp, "gen"))
         from sp_std import reflection_pb2, reflection_pb2_grpc  # noqa: E402
         from sp_std import health_pb2, health_pb2_grpc  # noqa: E402
 
-        proc, port = start_server(binary, tmp)
+        proc, port = start_server(binary, rules, tmp)
         try:
             channel = grpc.insecure_channel(f"127.0.0.1:{port}")
             grpc.channel_ready_future(channel).result(timeout=10)
@@ -161,9 +164,14 @@ def main():
             }
             request = json_format.ParseDict(referral_json, submit_cls())
             first = submit(request, timeout=10)
-            check(first.referral.status == pool.FindEnumTypeByName(
-                "signpost.v1.ReferralStatus").values_by_name["REFERRAL_STATUS_RECEIVED"].number,
-                  f"submit acknowledged referral {first.referral.referral_id} as RECEIVED")
+            statuses = pool.FindEnumTypeByName("signpost.v1.ReferralStatus").values_by_name
+            # Risk indicators are not recorded in this referral, so triage
+            # must ask for clinician review.
+            check(first.referral.status == statuses["REFERRAL_STATUS_NEEDS_REVIEW"].number,
+                  f"submit acknowledged referral {first.referral.referral_id}, triaged NEEDS_REVIEW")
+            check(first.referral.triage.band != 0 and first.referral.triage.rule_set_version,
+                  f"the stored decision has a band and rule-set version "
+                  f"({first.referral.triage.rule_set_version})")
             check(first.referral.submission.person.nhs_number == "9434765919",
                   "NHS number stored canonically as 10 digits")
 

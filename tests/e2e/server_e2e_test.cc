@@ -1,6 +1,7 @@
 // End to end: the real server binary on port 0, called through the
 // generated stubs.
 #include <fstream>
+#include <numeric>
 #include <sstream>
 #include <thread>
 
@@ -84,20 +85,25 @@ TEST_F(ServerE2eTest, SubmitGetListWatch) {
   v1::Referral got;
   ASSERT_TRUE(stub_->GetReferral(Ctx().get(), get, &got).ok());
   EXPECT_EQ(got.referral_id(), b.referral_id());
-  EXPECT_EQ(got.status(), v1::REFERRAL_STATUS_RECEIVED);
+  EXPECT_EQ(got.status(), v1::REFERRAL_STATUS_TRIAGED);
+  EXPECT_EQ(got.triage().band(), v1::URGENCY_BAND_E);
+  EXPECT_FALSE(got.triage().rule_set_version().empty());
 
   v1::ListReferralsRequest list;
-  list.add_statuses(v1::REFERRAL_STATUS_RECEIVED);
+  list.add_statuses(v1::REFERRAL_STATUS_TRIAGED);
   v1::ListReferralsResponse listed;
   ASSERT_TRUE(stub_->ListReferrals(Ctx().get(), list, &listed).ok());
   ASSERT_THAT(listed.referrals(), SizeIs(2));
   EXPECT_EQ(listed.referrals(0).referral_id(), a.referral_id());
 
-  const auto events = WatchN(0, 2);
-  ASSERT_THAT(events, SizeIs(2));
+  const auto events = WatchN(0, 4);
+  ASSERT_THAT(events, SizeIs(4));
   EXPECT_EQ(events[0].referral_id(), a.referral_id());
-  EXPECT_EQ(events[1].referral_id(), b.referral_id());
-  EXPECT_EQ(events[1].type(), v1::ReferralEvent::TYPE_RECEIVED);
+  EXPECT_EQ(events[0].type(), v1::ReferralEvent::TYPE_RECEIVED);
+  EXPECT_EQ(events[1].referral_id(), a.referral_id());
+  EXPECT_EQ(events[1].status(), v1::REFERRAL_STATUS_TRIAGED);
+  EXPECT_EQ(events[1].band(), v1::URGENCY_BAND_E);
+  EXPECT_EQ(events[3].referral_id(), b.referral_id());
 }
 
 TEST_F(ServerE2eTest, WatchFollowsLiveEventsInOrder) {
@@ -123,11 +129,11 @@ TEST_F(ServerE2eTest, WatchFollowsLiveEventsInOrder) {
   });
   std::vector<v1::ReferralEvent> events;
   v1::ReferralEvent e;
-  while (events.size() < 21 && reader->Read(&e)) events.push_back(e);
+  while (events.size() < 41 && reader->Read(&e)) events.push_back(e);
   writer.join();
   ctx->TryCancel();
   (void)reader->Finish();
-  ASSERT_THAT(events, SizeIs(21));
+  ASSERT_THAT(events, SizeIs(41));  // 20 x (received, triaged) + withdrawn
   for (size_t i = 1; i < events.size(); ++i) {
     EXPECT_GT(events[i].sequence(), events[i - 1].sequence());
   }
@@ -137,14 +143,16 @@ TEST_F(ServerE2eTest, WatchFollowsLiveEventsInOrder) {
 
 TEST_F(ServerE2eTest, WatchResumesWithoutLossOrDuplication) {
   for (int i = 0; i < 10; ++i) Submit(ValidGpReferral("r" + std::to_string(i)));
-  const auto first = WatchN(0, 4);
-  ASSERT_THAT(first, SizeIs(4));
-  const auto rest = WatchN(first.back().sequence(), 6);
-  ASSERT_THAT(rest, SizeIs(6));
+  const auto first = WatchN(0, 7);
+  ASSERT_THAT(first, SizeIs(7));
+  const auto rest = WatchN(first.back().sequence(), 13);
+  ASSERT_THAT(rest, SizeIs(13));
   std::vector<uint64_t> seqs;
   for (const auto& e : first) seqs.push_back(e.sequence());
   for (const auto& e : rest) seqs.push_back(e.sequence());
-  EXPECT_THAT(seqs, ElementsAre(1, 2, 3, 4, 5, 6, 7, 8, 9, 10));
+  std::vector<uint64_t> expected(20);
+  std::iota(expected.begin(), expected.end(), 1);
+  EXPECT_EQ(seqs, expected);
 }
 
 TEST_F(ServerE2eTest, RestartOnSameDataFindsEverything) {
@@ -165,10 +173,11 @@ TEST_F(ServerE2eTest, RestartOnSameDataFindsEverything) {
 
   // The event log continues; a resumed watch sees only the new event.
   const v1::Referral c = Submit(ValidGpReferral("c")).referral();
-  EXPECT_EQ(c.last_event_sequence(), 3u);
-  const auto events = WatchN(2, 1);
-  ASSERT_THAT(events, SizeIs(1));
+  EXPECT_EQ(c.last_event_sequence(), 6u);
+  const auto events = WatchN(4, 2);
+  ASSERT_THAT(events, SizeIs(2));
   EXPECT_EQ(events[0].referral_id(), c.referral_id());
+  EXPECT_EQ(events[1].referral_id(), c.referral_id());
 }
 
 TEST_F(ServerE2eTest, IdempotentRetryAndConflict) {

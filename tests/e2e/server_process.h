@@ -36,6 +36,14 @@ class ServerProcess {
       : data_dir_(std::move(data_dir)),
         extra_args_(std::move(extra_args)),
         log_file_(std::move(log_file)) {}
+
+  // The rules file used from the next Start() (default: the shipped rules).
+  void set_rules_file(std::string path) { rules_file_ = std::move(path); }
+
+  // Sends a signal without waiting (for SIGHUP).
+  void Signal(int signal) {
+    if (pid_ > 0) ::kill(pid_, signal);
+  }
   ~ServerProcess() {
     if (pid_ > 0) Kill(SIGKILL);
   }
@@ -46,6 +54,7 @@ class ServerProcess {
     std::filesystem::remove(port_file);
     std::vector<std::string> args = {SIGNPOST_SERVER_BIN, "--data_dir=" + data_dir_,
                                      "--listen=127.0.0.1:0", "--port_file=" + port_file,
+                                     "--rules=" + rules_file_,
                                      "--log_level=warn",
                                      // Idle test channels do not poll, so they never
                                      // acknowledge GOAWAY; keep the forced close short.
@@ -126,6 +135,7 @@ class ServerProcess {
   std::string data_dir_;
   std::vector<std::string> extra_args_;
   std::string log_file_;
+  std::string rules_file_ = SIGNPOST_DEFAULT_RULES;
   pid_t pid_ = -1;
   int port_ = 0;
   std::shared_ptr<grpc::Channel> channel_;

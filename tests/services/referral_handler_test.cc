@@ -8,6 +8,7 @@
 #include "tests/fakes/fake_clock.h"
 #include "tests/testing/referral_fixtures.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/router/triage/triage_testing.h"
 #include "tests/testing/temp_dir.h"
 
 namespace signpost::services {
@@ -29,7 +30,9 @@ class ReferralHandlerTest : public ::testing::Test {
     auto store = storage::ReferralStore::Open({.data_dir = dir_.Sub("db")});
     EXPECT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
-    handler_ = std::make_unique<ReferralHandler>(*store_, clock_, ids_, ReferralHandlerOptions{});
+    rules_ = std::make_unique<RuleRegistry>(testing::DefaultEngine(), clock_);
+    handler_ = std::make_unique<ReferralHandler>(*store_, *rules_, clock_, ids_,
+                                                 ReferralHandlerOptions{});
   }
 
   v1::Referral SubmitOk(const v1::SubmitReferralRequest& r) {
@@ -43,12 +46,48 @@ class ReferralHandlerTest : public ::testing::Test {
   testing::FakeClock clock_;
   IdGenerator ids_;
   std::unique_ptr<storage::ReferralStore> store_;
+  std::unique_ptr<RuleRegistry> rules_;
   std::unique_ptr<ReferralHandler> handler_;
 };
 
-TEST_F(ReferralHandlerTest, SubmitStoresReceivedReferralWithClockTime) {
+TEST_F(ReferralHandlerTest, SubmitTriagesAndStoresTheDecisionWithTheReferral) {
   const v1::Referral r = SubmitOk(ValidGpReferral("req-1"));
-  EXPECT_EQ(r.status(), v1::REFERRAL_STATUS_RECEIVED);
+  EXPECT_EQ(r.status(), v1::REFERRAL_STATUS_TRIAGED);
+  EXPECT_EQ(r.triage().band(), v1::URGENCY_BAND_E);
+  EXPECT_EQ(r.triage().rule_set_version(), rules_->Current()->version());
+  EXPECT_FALSE(r.triage().fired_rules().empty());
+  EXPECT_EQ(FromProtoTime(r.triage().respond_by()), kStart + absl::Hours(24 * 28));
+  // The stored record carries the same decision.
+  ASSERT_OK_AND_ASSIGN(v1::Referral stored, store_->GetReferral(r.referral_id()));
+  EXPECT_EQ(stored.triage().SerializeAsString(), r.triage().SerializeAsString());
+  // Events: RECEIVED, then the triage status change with band and clock.
+  WatchSubscription sub;
+  ASSERT_OK_AND_ASSIGN(auto events, handler_->NextEvents(sub, 10));
+  ASSERT_THAT(events, SizeIs(2));
+  EXPECT_EQ(events[0].type(), v1::ReferralEvent::TYPE_RECEIVED);
+  EXPECT_EQ(events[1].previous_status(), v1::REFERRAL_STATUS_RECEIVED);
+  EXPECT_EQ(events[1].status(), v1::REFERRAL_STATUS_TRIAGED);
+  EXPECT_EQ(events[1].band(), v1::URGENCY_BAND_E);
+  EXPECT_EQ(events[1].respond_by().seconds(), r.triage().respond_by().seconds());
+}
+
+TEST_F(ReferralHandlerTest, FlaggedReferralNeedsReview) {
+  v1::SubmitReferralRequest risky = ValidGpReferral("risky");
+  risky.mutable_submission()->mutable_risk()->set_to_self(v1::RISK_LEVEL_IMMINENT);
+  risky.mutable_submission()->mutable_risk()->clear_to_others();
+  const v1::Referral r = SubmitOk(risky);
+  EXPECT_EQ(r.status(), v1::REFERRAL_STATUS_NEEDS_REVIEW);
+  EXPECT_EQ(r.triage().band(), v1::URGENCY_BAND_B);
+  EXPECT_EQ(FromProtoTime(r.triage().respond_by()), FromProtoTime(r.received_at()) + absl::Hours(4));
+  v1::ListReferralsRequest q;
+  q.add_statuses(v1::REFERRAL_STATUS_NEEDS_REVIEW);
+  ASSERT_OK_AND_ASSIGN(v1::ListReferralsResponse listed, handler_->List(q));
+  ASSERT_THAT(listed.referrals(), SizeIs(1));
+  EXPECT_EQ(listed.referrals(0).referral_id(), r.referral_id());
+}
+
+TEST_F(ReferralHandlerTest, SubmitRecordsClockTime) {
+  const v1::Referral r = SubmitOk(ValidGpReferral("req-1"));
   EXPECT_EQ(FromProtoTime(r.received_at()), kStart);
   EXPECT_TRUE(IsReferralId(r.referral_id()));
   EXPECT_TRUE(CanonicalReference(r.reference()).has_value());
@@ -136,14 +175,14 @@ TEST_F(ReferralHandlerTest, WithdrawOpenReferralThenRefuseSecondTime) {
 
   EXPECT_THAT(handler_->Withdraw(w), StatusIs(absl::StatusCode::kFailedPrecondition,
                                               HasSubstr("WITHDRAWN")));
-  // Events: received, then withdrawn with a coded (not free-text) reason.
+  // Events: received, triaged, then withdrawn with a coded reason.
   WatchSubscription sub;
   ASSERT_OK_AND_ASSIGN(auto events, handler_->NextEvents(sub, 10));
-  ASSERT_THAT(events, SizeIs(2));
-  EXPECT_EQ(events[1].previous_status(), v1::REFERRAL_STATUS_RECEIVED);
-  EXPECT_EQ(events[1].status(), v1::REFERRAL_STATUS_WITHDRAWN);
-  EXPECT_EQ(events[1].reason(), "withdrawn-by-referrer");
-  EXPECT_EQ(sub.after_sequence, 2u);
+  ASSERT_THAT(events, SizeIs(3));
+  EXPECT_EQ(events[2].previous_status(), v1::REFERRAL_STATUS_TRIAGED);
+  EXPECT_EQ(events[2].status(), v1::REFERRAL_STATUS_WITHDRAWN);
+  EXPECT_EQ(events[2].reason(), "withdrawn-by-referrer");
+  EXPECT_EQ(sub.after_sequence, 3u);
 }
 
 TEST_F(ReferralHandlerTest, WithdrawValidatesInput) {
@@ -208,17 +247,18 @@ TEST_F(ReferralHandlerTest, WatchFiltersByReferralGivenAsReference) {
   ASSERT_OK_AND_ASSIGN(WatchSubscription sub, handler_->StartWatch(req));
   EXPECT_EQ(sub.filter.referral_id, a.referral_id());
   ASSERT_OK_AND_ASSIGN(auto events, handler_->NextEvents(sub, 10));
-  ASSERT_THAT(events, SizeIs(1));
+  ASSERT_THAT(events, SizeIs(2));
   EXPECT_EQ(events[0].referral_id(), a.referral_id());
-  EXPECT_EQ(sub.after_sequence, 2u) << "cursor advances past non-matching events";
+  EXPECT_EQ(events[1].referral_id(), a.referral_id());
+  EXPECT_EQ(sub.after_sequence, 4u) << "cursor advances past non-matching events";
 }
 
 TEST_F(ReferralHandlerTest, WatchCursorBeyondTheLogIsOutOfRange) {
   SubmitOk(ValidGpReferral("a"));
   v1::WatchReferralsRequest req;
-  req.set_after_sequence(1);
-  EXPECT_TRUE(handler_->StartWatch(req).ok());
   req.set_after_sequence(2);
+  EXPECT_TRUE(handler_->StartWatch(req).ok());
+  req.set_after_sequence(3);
   EXPECT_THAT(handler_->StartWatch(req),
               StatusIs(absl::StatusCode::kOutOfRange, HasSubstr("after_sequence")));
 }

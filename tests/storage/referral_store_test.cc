@@ -64,7 +64,7 @@ class ReferralStoreTest : public ::testing::Test {
   }
 
   absl::StatusOr<CreateOutcome> Create(const v1::Referral& r) {
-    return store_->CreateReferral(r, ReceivedEvent(r), r.submission().referrer().ods_code(),
+    return store_->CreateReferral(r, {ReceivedEvent(r)}, r.submission().referrer().ods_code(),
                                   [this] { return ids_.NextReference(); });
   }
 
@@ -104,6 +104,27 @@ TEST_F(ReferralStoreTest, CreateThenGetRoundTripsEveryField) {
   EXPECT_EQ(by_ref, r.referral_id());
 }
 
+TEST_F(ReferralStoreTest, SeveralEventsInOneCreateGetConsecutiveSequences) {
+  v1::Referral r = MakeReferral("req-1");
+  v1::ReferralEvent received = ReceivedEvent(r);
+  v1::ReferralEvent triaged = ReceivedEvent(r);
+  triaged.set_type(v1::ReferralEvent::TYPE_STATUS_CHANGED);
+  triaged.set_status(v1::REFERRAL_STATUS_TRIAGED);
+  ASSERT_OK_AND_ASSIGN(CreateOutcome outcome,
+                       store_->CreateReferral(r, {received, triaged}, "G85001",
+                                              [this] { return ids_.NextReference(); }));
+  EXPECT_EQ(outcome.referral.last_event_sequence(), 2u);
+  uint64_t scanned = 0;
+  ASSERT_OK_AND_ASSIGN(auto events, store_->ReadEvents(0, 10, {}, &scanned));
+  ASSERT_THAT(events, SizeIs(2));
+  EXPECT_EQ(events[0].type(), v1::ReferralEvent::TYPE_RECEIVED);
+  EXPECT_EQ(events[1].status(), v1::REFERRAL_STATUS_TRIAGED);
+  EXPECT_EQ(events[1].reference(), outcome.referral.reference());
+  v1::Referral none = MakeReferral("req-2");
+  EXPECT_THAT(store_->CreateReferral(none, {}, "G85001", [this] { return ids_.NextReference(); }),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
 TEST_F(ReferralStoreTest, UnknownIdsAreNotFound) {
   EXPECT_THAT(store_->GetReferral("01M820GT6H2HQ3TE3GESFGNCNE"),
               StatusIs(absl::StatusCode::kNotFound));
@@ -137,17 +158,17 @@ TEST_F(ReferralStoreTest, IdempotencySurvivesReopen) {
 TEST_F(ReferralStoreTest, ReferenceCollisionsAreRetried) {
   int calls = 0;
   const v1::Referral a = MakeReferral("a");
-  ASSERT_THAT(store_->CreateReferral(a, ReceivedEvent(a), "G85001", [] { return "AAAA-AAAA"; }),
+  ASSERT_THAT(store_->CreateReferral(a, {ReceivedEvent(a)}, "G85001", [] { return "AAAA-AAAA"; }),
               IsOk());
   const v1::Referral b = MakeReferral("b");
   ASSERT_OK_AND_ASSIGN(CreateOutcome outcome,
-                       store_->CreateReferral(b, ReceivedEvent(b), "G85001", [&] {
+                       store_->CreateReferral(b, {ReceivedEvent(b)}, "G85001", [&] {
                          return ++calls == 1 ? "AAAA-AAAA" : "BBBB-BBBB";
                        }));
   EXPECT_EQ(outcome.referral.reference(), "BBBB-BBBB");
   EXPECT_EQ(calls, 2);
   const v1::Referral c = MakeReferral("c");
-  EXPECT_THAT(store_->CreateReferral(c, ReceivedEvent(c), "G85001", [] { return "AAAA-AAAA"; }),
+  EXPECT_THAT(store_->CreateReferral(c, {ReceivedEvent(c)}, "G85001", [] { return "AAAA-AAAA"; }),
               StatusIs(absl::StatusCode::kInternal));
 }
 
@@ -315,7 +336,7 @@ TEST_F(ReferralStoreTest, CheckpointRestoresAndReopens) {
   EXPECT_EQ((*restored)->VisibleSequence(), 1u);
   // The restored copy is writable and independent.
   v1::Referral b = MakeReferral("b");
-  ASSERT_THAT((*restored)->CreateReferral(b, ReceivedEvent(b), "G85001",
+  ASSERT_THAT((*restored)->CreateReferral(b, {ReceivedEvent(b)}, "G85001",
                                           [this] { return ids_.NextReference(); }),
               IsOk());
   EXPECT_THAT(ListIds({.limit = 10}), SizeIs(2));  // original: a + after-checkpoint

@@ -9,7 +9,9 @@
 
 namespace signpost::testing {
 
-// A complete, valid GP referral (test-range NHS number 999 000 0018).
+// A complete, valid GP referral (test-range NHS number 999 000 0018): low
+// mood, low risk, all risk indicators recorded, so default triage gives band E
+// with no clinician review (status TRIAGED).
 inline signpost::v1::SubmitReferralRequest ValidGpReferral(const std::string& request_id = "req-1") {
   namespace v1 = ::signpost::v1;
   v1::SubmitReferralRequest r;
@@ -34,6 +36,9 @@ inline signpost::v1::SubmitReferralRequest ValidGpReferral(const std::string& re
   s->set_story("Low mood for three months. Denies suicidal thoughts.");
   s->add_presenting_needs(v1::PRESENTING_NEED_LOW_MOOD_DEPRESSION);
   s->mutable_risk()->set_to_self(v1::RISK_LEVEL_LOW);
+  s->mutable_risk()->set_to_others(v1::RISK_LEVEL_NONE);
+  s->mutable_risk()->set_from_others(v1::RISK_LEVEL_NONE);
+  s->mutable_risk()->set_safeguarding_concern(v1::ANSWER_NO);
   s->mutable_consent()->set_share_with_partners(true);
   return r;
 }

@@ -1,0 +1,66 @@
+// RunUnary: the shared shape of every unary gRPC handler.
+//
+// The work runs on the WorkerPool (handlers block on storage), skipping
+// calls already cancelled or past their deadline, logs one line per call and
+// finishes the call with ToGrpcStatus(). A full pool answers
+// RESOURCE_EXHAUSTED at once.
+//
+//   return RunUnary(ctx, pool_, "GetReferral", "", [=] {
+//     auto r = handler_.Get(*request);
+//     if (!r.ok()) return Outcome{r.status(), ""};
+//     *response = *std::move(r);
+//     return Outcome{absl::OkStatus(), response->referral_id()};
+//   });
+#ifndef SIGNPOST_SERVICES_UNARY_CALL_H_
+#define SIGNPOST_SERVICES_UNARY_CALL_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/clock.h"
+#include "grpcpp/grpcpp.h"
+#include "router/validation.h"
+#include "services/grpc_status.h"
+#include "services/log.h"
+#include "services/worker_pool.h"
+
+namespace signpost::services {
+
+// Result of one unary call's work: its status and, for the log, the
+// referral it concerned.
+struct Outcome {
+  absl::Status status;
+  std::string referral_id;
+};
+
+// Runs `work` on the pool and finishes the call from there.
+template <typename Work>
+grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* ctx, WorkerPool& pool,
+                                   const char* method, std::string request_id, Work work) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  const absl::Time start = absl::Now();
+  // Only log request ids of a safe shape; anything else may be garbage.
+  if (!router::IsValidRequestId(request_id)) request_id.clear();
+  auto task = [ctx, reactor, method, request_id, start, work = std::move(work)]() mutable {
+    Outcome outcome;
+    if (ctx->IsCancelled()) {
+      outcome.status = absl::CancelledError("cancelled before it started");
+    } else if (ctx->deadline() < std::chrono::system_clock::now()) {
+      outcome.status = absl::DeadlineExceededError("deadline passed before the call started");
+    } else {
+      outcome = work();
+    }
+    LogRpc(method, request_id, outcome.referral_id, outcome.status, absl::Now() - start);
+    reactor->Finish(ToGrpcStatus(outcome.status));
+  };
+  if (!pool.TrySchedule(std::move(task))) {
+    const absl::Status busy = absl::ResourceExhaustedError("server busy; retry with backoff");
+    LogRpc(method, request_id, "", busy, absl::Now() - start);
+    reactor->Finish(ToGrpcStatus(busy));
+  }
+  return reactor;
+}
+
+}  // namespace signpost::services
+
+#endif  // SIGNPOST_SERVICES_UNARY_CALL_H_
