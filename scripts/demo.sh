@@ -13,7 +13,7 @@ step "Health"
 
 step "A GP practice submits a referral (deploy/demo/referral-gp.json)"
 out=$("${cli[@]}" submit "$root/deploy/demo/referral-gp.json")
-echo "$out" | grep -E '"(referral_id|reference|status|received_at|nhs_number|postcode|idempotent_replay)"'
+echo "$out" | grep -E '"(referral_id|reference|status|received_at|nhs_number|postcode|band|respond_by|rule_set_version|idempotent_replay)"' | head -12
 ref=$(echo "$out" | field reference)
 id=$(echo "$out" | field referral_id)
 
@@ -22,6 +22,10 @@ step "The GP retries the same request (network blip): no duplicate"
 
 step "Call-hub staff look it up by the phone reference $ref"
 "${cli[@]}" get "$ref" | grep -E '"(referral_id|status|channel|ods_code)"' | head -4
+
+step "Call-hub staff dry-run triage for a crisis call (nothing stored): band, clock and why"
+"${cli[@]}" triage "$root/deploy/demo/referral-crisis.json" \
+  | grep -E '"(band|respond_by|fhir_priority|mhsds_priority|rule_id|value|rule_set_version)"'
 
 step "An invalid self-referral is refused, with every bad field named"
 "${cli[@]}" submit "$root/deploy/demo/referral-invalid.json" || true
@@ -37,4 +41,4 @@ echo "$self" | grep -E '"(referral_id|reference|status)"'
   || echo "(already withdrawn on an earlier run: FAILED_PRECONDITION, as it should be)"
 
 step "Anyone following the event log sees every change in order (closed loop)"
-"${cli[@]}" watch --after=0 --idle_exit_ms=500 | grep -E '"(sequence|type|reference|previous_status|status)"'
+"${cli[@]}" watch --after=0 --idle_exit_ms=500 | grep -E '"(sequence|type|reference|previous_status|status|band)"'

@@ -6,6 +6,9 @@
 //   signpost withdraw K7QM-4XD2 --reason="Patient moved out of area"
 //   signpost watch --after=0 --limit=10 --idle_exit_ms=2000
 //   signpost health
+//   signpost triage referral.json [--rules_file=F]   # dry run (EvaluateReferral)
+//   signpost rules check FILE                      # local validation, no server
+//   signpost rules active | activate FILE | replay FILE [--from=T --to=T]
 //
 // Global flags: --server (default 127.0.0.1:50051), --timeout_ms.
 // Output is JSON with proto field names. Exit status: 0 ok, 1 RPC error
@@ -28,7 +31,10 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "services/errors.h"
 #include "services/grpc_status.h"
+#include "router/triage/triage_engine.h"
 #include "signpost/v1/referral.grpc.pb.h"
+#include "signpost/v1/triage_service.grpc.pb.h"
+#include "google/protobuf/util/time_util.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "Server address host:port.");
 ABSL_FLAG(int, timeout_ms, 10000, "Deadline for unary calls.");
@@ -42,6 +48,9 @@ ABSL_FLAG(uint64_t, after, 0, "watch: resume after this event sequence.");
 ABSL_FLAG(std::string, referral, "", "watch: only this referral (id or reference).");
 ABSL_FLAG(int, limit, 0, "watch: stop after this many events (0 = never).");
 ABSL_FLAG(int, idle_exit_ms, 0, "watch: stop after this long with no event (0 = never).");
+ABSL_FLAG(std::string, rules_file, "", "triage: evaluate with this candidate rule file.");
+ABSL_FLAG(std::string, from, "", "rules replay: received at or after (RFC 3339).");
+ABSL_FLAG(std::string, to, "", "rules replay: received before (RFC 3339).");
 
 namespace {
 
@@ -73,21 +82,33 @@ void SetDeadline(grpc::ClientContext& ctx) {
                    std::chrono::milliseconds(absl::GetFlag(FLAGS_timeout_ms)));
 }
 
-int Submit(v1::ReferralService::Stub& stub, const std::string& path) {
+bool ReadFile(const std::string& path, std::string* out) {
   std::ifstream in(path);
   if (!in) {
     std::fprintf(stderr, "cannot read %s\n", path.c_str());
-    return 2;
+    return false;
   }
   std::stringstream ss;
   ss << in.rdbuf();
-  v1::SubmitReferralRequest request;
-  auto parsed = google::protobuf::util::JsonStringToMessage(ss.str(), &request);
+  *out = ss.str();
+  return true;
+}
+
+bool ReadRequest(const std::string& path, v1::SubmitReferralRequest* request) {
+  std::string text;
+  if (!ReadFile(path, &text)) return false;
+  auto parsed = google::protobuf::util::JsonStringToMessage(text, request);
   if (!parsed.ok()) {
     std::fprintf(stderr, "%s is not a SubmitReferralRequest: %s\n", path.c_str(),
                  parsed.ToString().c_str());
-    return 2;
+    return false;
   }
+  return true;
+}
+
+int Submit(v1::ReferralService::Stub& stub, const std::string& path) {
+  v1::SubmitReferralRequest request;
+  if (!ReadRequest(path, &request)) return 2;
   grpc::ClientContext ctx;
   SetDeadline(ctx);
   v1::SubmitReferralResponse response;
@@ -224,11 +245,92 @@ int Health(const std::shared_ptr<grpc::Channel>& channel) {
   return response.status() == grpc::health::v1::HealthCheckResponse::SERVING ? 0 : 1;
 }
 
+int Triage(v1::TriageService::Stub& stub, const std::string& path) {
+  v1::SubmitReferralRequest submit;
+  if (!ReadRequest(path, &submit)) return 2;
+  v1::EvaluateReferralRequest request;
+  *request.mutable_submission() = submit.submission();
+  if (!absl::GetFlag(FLAGS_rules_file).empty() &&
+      !ReadFile(absl::GetFlag(FLAGS_rules_file), request.mutable_rule_set_text())) {
+    return 2;
+  }
+  grpc::ClientContext ctx;
+  SetDeadline(ctx);
+  v1::TriageDecision decision;
+  grpc::Status status = stub.EvaluateReferral(&ctx, request, &decision);
+  if (!status.ok()) return Fail(status);
+  std::cout << ToJson(decision);
+  return 0;
+}
+
+bool ParseTime(const std::string& text, google::protobuf::Timestamp* out) {
+  if (text.empty()) return true;
+  if (!google::protobuf::util::TimeUtil::FromString(text, out)) {
+    std::fprintf(stderr, "not an RFC 3339 time: %s\n", text.c_str());
+    return false;
+  }
+  return true;
+}
+
+int Rules(v1::TriageService::Stub& stub, const std::vector<char*>& args) {
+  const std::string verb = args.size() > 2 ? args[2] : "";
+  if (verb == "check" && args.size() == 4) {
+    std::string text;
+    if (!ReadFile(args[3], &text)) return 2;
+    auto engine = signpost::router::TriageEngine::FromText(text);
+    if (!engine.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(engine.status().message()).c_str());
+      return 1;
+    }
+    std::printf("valid: version %s, %d rules\n", (*engine)->version().c_str(),
+                (*engine)->rule_set().rules_size());
+    return 0;
+  }
+  grpc::ClientContext ctx;
+  SetDeadline(ctx);
+  if (verb == "active" && args.size() == 3) {
+    v1::ActiveRuleSet active;
+    grpc::Status status = stub.GetActiveRuleSet(&ctx, {}, &active);
+    if (!status.ok()) return Fail(status);
+    std::printf("%s (activated %s)\n", active.rule_set_version().c_str(),
+                google::protobuf::util::TimeUtil::ToString(active.activated_at()).c_str());
+    return 0;
+  }
+  if (verb == "activate" && args.size() == 4) {
+    v1::ActivateRuleSetRequest request;
+    if (!ReadFile(args[3], request.mutable_rule_set_text())) return 2;
+    v1::ActivateRuleSetResponse response;
+    grpc::Status status = stub.ActivateRuleSet(&ctx, request, &response);
+    if (!status.ok()) return Fail(status);
+    std::cout << ToJson(response);
+    return 0;
+  }
+  if (verb == "replay" && args.size() == 4) {
+    v1::ReplayRuleSetRequest request;
+    if (!ReadFile(args[3], request.mutable_candidate_rule_set_text())) return 2;
+    if (!ParseTime(absl::GetFlag(FLAGS_from), request.mutable_received_after()) ||
+        !ParseTime(absl::GetFlag(FLAGS_to), request.mutable_received_before())) {
+      return 2;
+    }
+    if (absl::GetFlag(FLAGS_from).empty()) request.clear_received_after();
+    if (absl::GetFlag(FLAGS_to).empty()) request.clear_received_before();
+    v1::ReplayRuleSetResponse response;
+    grpc::Status status = stub.ReplayRuleSet(&ctx, request, &response);
+    if (!status.ok()) return Fail(status);
+    std::cout << ToJson(response);
+    return response.under_triaged_size() == 0 ? 0 : 3;  // 3: under-triage found
+  }
+  std::fprintf(stderr, "usage: signpost rules check FILE | active | activate FILE | replay FILE\n");
+  return 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "signpost <submit FILE | get ID | list | withdraw ID --reason=R | watch | health>");
+      "signpost <submit FILE | get ID | list | withdraw ID --reason=R | watch | health |\n"
+      "          triage FILE | rules check FILE | rules active | rules activate FILE |\n"
+      "          rules replay FILE>");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() < 2) {
     std::fprintf(stderr, "usage: %s\n", absl::ProgramUsageMessage().data());
@@ -244,6 +346,9 @@ int main(int argc, char** argv) {
   if (command == "withdraw" && args.size() == 3) return Withdraw(*stub, args[2]);
   if (command == "watch" && args.size() == 2) return Watch(*stub);
   if (command == "health" && args.size() == 2) return Health(channel);
+  auto triage = v1::TriageService::NewStub(channel);
+  if (command == "triage" && args.size() == 3) return Triage(*triage, args[2]);
+  if (command == "rules") return Rules(*triage, args);
   std::fprintf(stderr, "usage: %s\n", absl::ProgramUsageMessage().data());
   return 2;
 }
