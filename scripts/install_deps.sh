@@ -16,6 +16,8 @@ PACKAGES=(
   python3 python3-grpcio python3-grpc-tools python3-protobuf
   # self-signed certificates for the TLS end-to-end test
   openssl
+  # libFuzzer targets with ASan/UBSan (scripts/fuzz.sh, ctest fuzz_smoke)
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -64,8 +64,13 @@ absl::StatusOr<std::unique_ptr<TextMatcher>> TextMatcher::Create(
   m->impl_ = std::make_unique<Impl>();
   m->negation_ = negation;
   for (const std::string& cue : negation.cues) {
+    // Keep the lower-cased cue alive while Words() views into it (a
+    // temporary in the range-for initialiser would be destroyed first:
+    // found by tests/fuzz/rule_set_fuzzer, corpus file
+    // regression-cue-lifetime).
+    const std::string lower = absl::AsciiStrToLower(cue);
     std::vector<std::string> words;
-    for (std::string_view w : Words(absl::AsciiStrToLower(cue))) words.emplace_back(w);
+    for (std::string_view w : Words(lower)) words.emplace_back(w);
     if (!words.empty()) m->cue_words_.push_back(std::move(words));
   }
   // Report the most specific cue: "no evidence of" rather than "no".

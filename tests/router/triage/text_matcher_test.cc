@@ -85,3 +85,25 @@ TEST(TextMatcherTest, EmptyInputsAreFine) {
 
 }  // namespace
 }  // namespace signpost::router
+
+namespace signpost::router {
+namespace {
+
+// Regression: cue words were read from a destroyed temporary (heap use after
+// free found by the rule-set fuzzer). Upper-case, multi-word and long cues
+// must be stored intact and reported as written.
+TEST(TextMatcherTest, CuesAreCopiedIntactAndLowerCased) {
+  auto m = TextMatcher::Create(
+      {"suicidal thoughts"},
+      {{"NO EVIDENCE OF", "Has Categorically Never Reported Any"}, 3, {}});
+  ASSERT_TRUE(m.ok());
+  TextHits a = (*m)->Match("no evidence of suicidal thoughts");
+  ASSERT_EQ(a.negated[0].size(), 1u);
+  EXPECT_EQ(a.negated[0][0].cue, "no evidence of");
+  TextHits b = (*m)->Match("has categorically never reported any suicidal thoughts");
+  ASSERT_EQ(b.negated[0].size(), 1u);
+  EXPECT_EQ(b.negated[0][0].cue, "has categorically never reported any");
+}
+
+}  // namespace
+}  // namespace signpost::router
