@@ -43,12 +43,20 @@ RE2::Options PatternOptions() {
   return o;
 }
 
+RE2::Options ScreenOptions(int64_t max_mem) {
+  RE2::Options o = PatternOptions();
+  o.set_max_mem(max_mem);
+  return o;
+}
+
 }  // namespace
 
 struct TextMatcher::Impl {
-  explicit Impl() : set(PatternOptions(), RE2::UNANCHORED) {}
+  explicit Impl(int64_t max_mem) : set(ScreenOptions(max_mem), RE2::UNANCHORED) {}
   RE2::Set set;
+  mutable std::atomic<int64_t> fallbacks{0};
 };
+
 
 absl::Status CheckPattern(const std::string& pattern) {
   RE2 re(pattern, PatternOptions());
@@ -58,10 +66,15 @@ absl::Status CheckPattern(const std::string& pattern) {
 
 TextMatcher::~TextMatcher() = default;
 
+int64_t TextMatcher::screen_fallbacks() const {
+  return impl_->fallbacks.load(std::memory_order_relaxed);
+}
+
 absl::StatusOr<std::unique_ptr<TextMatcher>> TextMatcher::Create(
-    const std::vector<std::string>& patterns, const NegationConfig& negation) {
+    const std::vector<std::string>& patterns, const NegationConfig& negation,
+    int64_t screen_max_mem) {
   std::unique_ptr<TextMatcher> m(new TextMatcher());
-  m->impl_ = std::make_unique<Impl>();
+  m->impl_ = std::make_unique<Impl>(screen_max_mem);
   m->negation_ = negation;
   for (const std::string& cue : negation.cues) {
     // Keep the lower-cased cue alive while Words() views into it (a
@@ -101,7 +114,15 @@ TextHits TextMatcher::Match(std::string_view text) const {
   if (patterns_.empty() || text.empty()) return hits;
   const std::string lower = absl::AsciiStrToLower(absl::string_view(text.data(), text.size()));
   std::vector<int> candidates;
-  if (!impl_->set.Match(lower, &candidates)) return hits;
+  RE2::Set::ErrorInfo error{RE2::Set::kNoError};
+  if (!impl_->set.Match(lower, &candidates, &error)) {
+    if (error.kind == RE2::Set::kNoError) return hits;  // nothing matched
+    // The screen's DFA gave up (out of memory on this text): a silent "no
+    // match" here would under-triage, so check every pattern instead.
+    impl_->fallbacks.fetch_add(1, std::memory_order_relaxed);
+    candidates.clear();
+    for (size_t i = 0; i < patterns_.size(); ++i) candidates.push_back(static_cast<int>(i));
+  }
   std::sort(candidates.begin(), candidates.end());
 
   for (int index : candidates) {

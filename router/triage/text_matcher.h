@@ -16,6 +16,8 @@
 #ifndef SIGNPOST_ROUTER_TRIAGE_TEXT_MATCHER_H_
 #define SIGNPOST_ROUTER_TRIAGE_TEXT_MATCHER_H_
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,11 +53,17 @@ struct TextHits {
 class TextMatcher {
  public:
   // INVALID_ARGUMENT naming the first pattern that does not compile.
+  // `screen_max_mem` bounds the RE2::Set used to screen all patterns at
+  // once; if its DFA runs out of memory on some text, Match() falls back to
+  // checking every pattern on its own (slower, never a missed match).
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<TextMatcher>> Create(
-      const std::vector<std::string>& patterns, const NegationConfig& negation);
+      const std::vector<std::string>& patterns, const NegationConfig& negation,
+      int64_t screen_max_mem = 64 << 20);
   ~TextMatcher();
 
   TextHits Match(std::string_view text) const;
+  // How many Match() calls fell back from the screen (for tests/metrics).
+  int64_t screen_fallbacks() const;
   size_t pattern_count() const { return patterns_.size(); }
 
  private:

@@ -107,3 +107,38 @@ TEST(TextMatcherTest, CuesAreCopiedIntactAndLowerCased) {
 
 }  // namespace
 }  // namespace signpost::router
+
+namespace signpost::router {
+namespace {
+
+// The screening RE2::Set runs with bounded memory. Even at the smallest
+// bounds that compile, on text that needs thousands of DFA states, every
+// match must still be found: if RE2 reports the DFA out of memory, Match()
+// checks each pattern on its own rather than report "no match" (RE2's
+// many-match DFA rarely gives up; this pins the behaviour either way).
+TEST(TextMatcherTest, ScreenWithTinyMemoryStillFindsMatches) {
+  std::vector<std::string> patterns;
+  for (int i = 0; i < 8; ++i) {
+    patterns.push_back("a[ab]{" + std::to_string(10 + i) + "}z" + std::to_string(i));
+  }
+  patterns.push_back("suicidal thoughts");
+  std::string text;
+  uint32_t x = 12345;
+  for (int i = 0; i < 20000; ++i) {
+    x = x * 1103515245 + 12345;
+    text.push_back((x >> 16) & 1 ? 'a' : 'b');
+  }
+  text += ". suicidal thoughts daily.";
+  int compiled = 0;
+  for (int64_t mem = 4 << 10; mem <= (4 << 20) && compiled < 3; mem += 4 << 10) {
+    auto m = TextMatcher::Create(patterns, {{"no"}, 3, {}}, mem);
+    if (!m.ok()) continue;
+    ++compiled;
+    TextHits hits = (*m)->Match(text);
+    EXPECT_TRUE(hits.positive.back().has_value()) << "screen memory " << mem;
+  }
+  EXPECT_EQ(compiled, 3);
+}
+
+}  // namespace
+}  // namespace signpost::router
