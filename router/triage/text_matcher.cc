@@ -89,6 +89,7 @@ absl::StatusOr<std::unique_ptr<TextMatcher>> TextMatcher::Create(
   // Report the most specific cue: "no evidence of" rather than "no".
   std::stable_sort(m->cue_words_.begin(), m->cue_words_.end(),
                    [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  for (const auto& words : m->cue_words_) m->cue_text_.push_back(absl::StrJoin(words, " "));
   for (size_t i = 0; i < patterns.size(); ++i) {
     auto re = std::make_unique<RE2>(patterns[i], PatternOptions());
     if (!re->ok()) {
@@ -125,6 +126,11 @@ TextHits TextMatcher::Match(std::string_view text) const {
   }
   std::sort(candidates.begin(), candidates.end());
 
+  // A cue can only negate if it ends within window_words of the match, so
+  // only the last window_words + longest-cue words before a match matter.
+  const size_t max_words = static_cast<size_t>(negation_.window_words) +
+                           (cue_words_.empty() ? 0 : cue_words_.front().size());
+  std::vector<std::string_view> before;  // reused: nearest word last
   for (int index : candidates) {
     const RE2& re = *patterns_[index];
     re2::StringPiece input(lower);
@@ -133,36 +139,49 @@ TextHits TextMatcher::Match(std::string_view text) const {
     while (pos <= lower.size() &&
            re.Match(input, pos, lower.size(), RE2::UNANCHORED, &match, 1)) {
       const size_t start = static_cast<size_t>(match.data() - lower.data());
-      const std::string phrase(match.data(), match.size());
-      // The clause containing the match, up to its start.
-      size_t clause_start = start;
-      while (clause_start > 0 && !IsClauseEnd(lower[clause_start - 1])) --clause_start;
-      std::vector<std::string_view> before =
-          Words(std::string_view(lower).substr(clause_start, start - clause_start));
-      for (size_t w = before.size(); w > 0; --w) {
-        if (std::find(negation_.terminators.begin(), negation_.terminators.end(),
-                      before[w - 1]) != negation_.terminators.end()) {
-          before.erase(before.begin(), before.begin() + static_cast<long>(w));
+      // Walk back word by word from the match, stopping at a clause end, a
+      // terminator word, or once no cue could reach.
+      before.clear();
+      size_t i = start;
+      while (before.size() < max_words && i > 0) {
+        while (i > 0 && !IsWordByte(static_cast<unsigned char>(lower[i - 1])) &&
+               !IsClauseEnd(lower[i - 1])) {
+          --i;
+        }
+        if (i == 0 || IsClauseEnd(lower[i - 1])) break;
+        size_t word_start = i;
+        while (word_start > 0 && IsWordByte(static_cast<unsigned char>(lower[word_start - 1]))) {
+          --word_start;
+        }
+        const std::string_view word(lower.data() + word_start, i - word_start);
+        if (std::find(negation_.terminators.begin(), negation_.terminators.end(), word) !=
+            negation_.terminators.end()) {
           break;
         }
+        before.push_back(word);
+        i = word_start;
       }
-      std::string cue_found;
+      std::reverse(before.begin(), before.end());
+      int cue_found = -1;
       const size_t n = before.size();
-      for (const auto& cue : cue_words_) {
+      for (size_t c = 0; c < cue_words_.size() && cue_found < 0; ++c) {
+        const auto& cue = cue_words_[c];
         const size_t len = cue.size();
-        for (size_t j = 0; j + len <= n && cue_found.empty(); ++j) {
+        for (size_t j = 0; j + len <= n && cue_found < 0; ++j) {
           if (n - j - len > static_cast<size_t>(negation_.window_words)) continue;
           bool equal = true;
           for (size_t k = 0; k < len && equal; ++k) equal = before[j + k] == cue[k];
-          if (equal) cue_found = absl::StrJoin(cue, " ");
+          if (equal) cue_found = static_cast<int>(c);
         }
-        if (!cue_found.empty()) break;
       }
-      if (cue_found.empty()) {
-        hits.positive[index] = phrase;
+      if (cue_found < 0) {
+        hits.positive[index] = std::string(match.data(), match.size());
         break;  // one positive match is enough
       }
-      hits.negated[index].push_back({phrase, cue_found});
+      if (hits.negated[index].empty()) {  // the first negated match explains it
+        hits.negated[index].push_back(
+            {std::string(match.data(), match.size()), cue_text_[cue_found]});
+      }
       pos = start + std::max<size_t>(match.size(), 1);
     }
   }

@@ -44,7 +44,7 @@ struct NegatedHit {
 };
 
 // Per pattern (same order as given to Create): the first non-negated match,
-// and the negated matches seen.
+// and the first negated match seen (enough to explain a non-firing rule).
 struct TextHits {
   std::vector<std::optional<std::string>> positive;
   std::vector<std::vector<NegatedHit>> negated;
@@ -72,7 +72,8 @@ class TextMatcher {
   std::vector<std::unique_ptr<re2::RE2>> patterns_;
   std::unique_ptr<Impl> impl_;
   NegationConfig negation_;
-  std::vector<std::vector<std::string>> cue_words_;
+  std::vector<std::vector<std::string>> cue_words_;  // longest cue first
+  std::vector<std::string> cue_text_;               // cue_words_ joined
 };
 
 // Checks that `pattern` compiles as RE2; returns RE2's error otherwise.
