@@ -63,6 +63,15 @@ const std::vector<Vignette>& Vignettes() {
       {"ligature_found",
        [](auto& s) { Story(s, "Staff found him with a ligature around his neck; now breathing, refusing help."); },
        A},
+      {"imminent_and_in_progress",
+       [](auto& s) {
+         Risk(s)->set_to_self(v1::RISK_LEVEL_IMMINENT);
+         Story(s, "Mother on the phone: he is cutting his arms right now and will not stop.");
+       },
+       A, {}, {"crisis"}},
+      {"jumped_into_river",
+       [](auto& s) { Story(s, "Police called: she is in the river below the weir and refusing help."); },
+       A},
       // --- B: very high risk of imminent harm --------------------------------------
       {"imminent_self_risk_structured",
        [](auto& s) {
@@ -132,6 +141,12 @@ const std::vector<Vignette>& Vignettes() {
          Story(s, "Known bipolar, has not slept for four nights, spending recklessly, appears manic.");
        },
        C, {kReview}, {"cmht"}},
+      {"eating_disorder_low_bmi",
+       [](auto& s) {
+         Need(s, v1::PRESENTING_NEED_EATING_DISORDER);
+         Story(s, "Anorexia, BMI 13.2 and fainting at work.");
+       },
+       C, {kReview}, {"eating_disorder"}},
       {"perinatal_with_risk",
        [](auto& s) {
          Need(s, v1::PRESENTING_NEED_PERINATAL);
