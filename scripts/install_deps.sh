@@ -9,7 +9,7 @@ PACKAGES=(
   # libraries (../shared/ENGINEERING.md §3)
   libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev grpc-proto
   librocksdb-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev libre2-dev
-  libspdlog-dev
+  libspdlog-dev nlohmann-json3-dev
   # time zones for the service's civil day (Europe/London)
   tzdata
   # the outside client used by the end-to-end tests
