@@ -19,6 +19,7 @@ enum class ColumnFamily : size_t {
   kIndexes,       // secondary indexes (see key_codec.h)
   kIdempotency,   // (scope, request_id) -> referral_id
   kMeta,          // schema version and other store metadata
+  kDirectory,     // 'S'/'T'/'M' + id -> service / team / case manager
   kCount,
 };
 

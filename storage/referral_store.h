@@ -35,29 +35,9 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "signpost/v1/referral.pb.h"
+#include "storage/database.h"
 
 namespace signpost::storage {
-
-class CrashSimulator;  // storage/crash_simulator.h, tests only
-
-// The schema version this build reads and writes.
-inline constexpr int kSchemaVersion = 1;
-
-struct StoreOptions {
-  // Directory for the RocksDB files; created if missing.
-  std::string data_dir;
-  // Write with sync=true (fdatasync before acknowledging). Only benchmarks
-  // measuring the ceiling turn this off.
-  bool sync_writes = true;
-  // Block cache for reads.
-  size_t block_cache_bytes = 64 << 20;
-  // RocksDB flush/compaction threads.
-  int background_jobs = 2;
-  // Striping for per-key locks.
-  size_t lock_stripes = 1024;
-  // Tests only: write through a power-loss simulator.
-  std::shared_ptr<CrashSimulator> crash_simulator;
-};
 
 // Result of CreateReferral.
 struct CreateOutcome {
@@ -107,6 +87,9 @@ class ReferralStore {
       const StoreOptions& options);
 
   virtual ~ReferralStore() = default;
+
+  // The database this store lives in (shared with the directory store).
+  virtual std::shared_ptr<Database> database() const = 0;
 
   // Stores a new referral with its first events (for example "received"
   // then "triaged"), keyed for idempotency by (`idempotency_scope`,

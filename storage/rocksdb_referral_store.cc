@@ -19,6 +19,7 @@
 #include "storage/key_codec.h"
 #include "storage/lock_manager.h"
 #include "storage/referral_store.h"
+#include "storage/rocks_engine.h"
 #include "storage/rocks_status.h"
 #include "storage/sequence_tracker.h"
 
@@ -49,11 +50,10 @@ struct IdStream {
 
 class RocksReferralStore final : public ReferralStore {
  public:
-  RocksReferralStore(const StoreOptions& options, std::unique_ptr<rocksdb::DB> db,
-                     std::vector<rocksdb::ColumnFamilyHandle*> handles, uint64_t last_seq)
-      : crash_simulator_(options.crash_simulator),
-        db_(std::move(db)),
-        handles_(std::move(handles)),
+  RocksReferralStore(const StoreOptions& options, std::shared_ptr<Database> database,
+                     uint64_t last_seq)
+      : database_(std::move(database)),
+        db_(database_->impl().db.get()),
         idempotency_locks_(options.lock_stripes),
         reference_locks_(options.lock_stripes),
         referral_locks_(options.lock_stripes),
@@ -61,14 +61,7 @@ class RocksReferralStore final : public ReferralStore {
     write_options_.sync = options.sync_writes;
   }
 
-  ~RocksReferralStore() override {
-    for (auto* h : handles_) {
-      // Destroying handles never fails for open CFs; the status is for
-      // the default handle, which RocksDB owns.
-      (void)db_->DestroyColumnFamilyHandle(h);
-    }
-    (void)db_->Close();
-  }
+  std::shared_ptr<Database> database() const override { return database_; }
 
   absl::StatusOr<CreateOutcome> CreateReferral(
       v1::Referral referral, std::vector<v1::ReferralEvent> events,
@@ -192,7 +185,7 @@ class RocksReferralStore final : public ReferralStore {
     if (q.limit < 1 || q.limit > 1000) {
       return absl::InvalidArgumentError("limit must be between 1 and 1000");
     }
-    rocksdb::ManagedSnapshot snapshot(db_.get());
+    rocksdb::ManagedSnapshot snapshot(db_);
     rocksdb::ReadOptions read;
     read.snapshot = snapshot.snapshot();
 
@@ -329,7 +322,7 @@ class RocksReferralStore final : public ReferralStore {
   absl::Status Checkpoint(const std::string& dir) const override {
     rocksdb::Checkpoint* raw = nullptr;
     SP_RETURN_IF_ERROR(
-        FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "creating checkpoint"));
+        FromRocks(rocksdb::Checkpoint::Create(db_, &raw), "creating checkpoint"));
     std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
     return FromRocks(checkpoint->CreateCheckpoint(dir), "writing checkpoint");
   }
@@ -342,7 +335,7 @@ class RocksReferralStore final : public ReferralStore {
   };
 
   rocksdb::ColumnFamilyHandle* cf(ColumnFamily family) const {
-    return handles_[static_cast<size_t>(family)];
+    return database_->impl().cf(family);
   }
 
   absl::Status PutAll(rocksdb::WriteBatch& batch, const std::vector<Put>& puts) const {
@@ -403,10 +396,8 @@ class RocksReferralStore final : public ReferralStore {
     if (listener_) listener_(after);
   }
 
-  // Keeps a test's simulated file system alive as long as the DB uses it.
-  std::shared_ptr<CrashSimulator> crash_simulator_;
-  std::unique_ptr<rocksdb::DB> db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::shared_ptr<Database> database_;
+  rocksdb::DB* db_;  // owned by database_
   rocksdb::WriteOptions write_options_;
   LockManager idempotency_locks_;
   LockManager reference_locks_;
@@ -447,7 +438,10 @@ absl::StatusOr<uint64_t> LastEventSequence(rocksdb::DB& db, rocksdb::ColumnFamil
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<ReferralStore>> ReferralStore::Open(const StoreOptions& options) {
+Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Database::~Database() = default;
+
+absl::StatusOr<std::shared_ptr<Database>> Database::Open(const StoreOptions& options) {
   if (options.data_dir.empty()) return absl::InvalidArgumentError("data_dir is required");
 
   rocksdb::DBOptions db_options;
@@ -469,29 +463,28 @@ absl::StatusOr<std::unique_ptr<ReferralStore>> ReferralStore::Open(const StoreOp
     descriptors.emplace_back(std::string(name), cf_options);
   }
 
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  auto impl = std::make_unique<Impl>();
+  impl->crash_simulator = options.crash_simulator;
+  impl->write.sync = options.sync_writes;
   rocksdb::DB* raw = nullptr;
   SP_RETURN_IF_ERROR(FromRocks(
-      rocksdb::DB::Open(db_options, options.data_dir, descriptors, &handles, &raw),
+      rocksdb::DB::Open(db_options, options.data_dir, descriptors, &impl->handles, &raw),
       absl::StrCat("opening ", options.data_dir)));
-  std::unique_ptr<rocksdb::DB> db(raw);
+  impl->db.reset(raw);  // from here Impl's destructor closes everything
 
-  auto fail = [&](absl::Status status) {
-    for (auto* h : handles) (void)db->DestroyColumnFamilyHandle(h);
-    return status;
-  };
   rocksdb::WriteOptions sync_write;
   sync_write.sync = true;
-  if (absl::Status s = CheckSchemaVersion(*db, handles[static_cast<size_t>(ColumnFamily::kMeta)],
-                                          sync_write);
-      !s.ok()) {
-    return fail(s);
-  }
-  absl::StatusOr<uint64_t> last =
-      LastEventSequence(*db, handles[static_cast<size_t>(ColumnFamily::kEvents)]);
-  if (!last.ok()) return fail(last.status());
+  SP_RETURN_IF_ERROR(CheckSchemaVersion(*impl->db, impl->cf(ColumnFamily::kMeta), sync_write));
+  return std::shared_ptr<Database>(new Database(std::move(impl)));
+}
+
+absl::StatusOr<std::unique_ptr<ReferralStore>> ReferralStore::Open(const StoreOptions& options) {
+  SP_ASSIGN_OR_RETURN(std::shared_ptr<Database> database, Database::Open(options));
+  SP_ASSIGN_OR_RETURN(uint64_t last,
+                      LastEventSequence(*database->impl().db,
+                                        database->impl().cf(ColumnFamily::kEvents)));
   return std::unique_ptr<ReferralStore>(
-      new RocksReferralStore(options, std::move(db), std::move(handles), *last));
+      new RocksReferralStore(options, std::move(database), last));
 }
 
 }  // namespace signpost::storage
