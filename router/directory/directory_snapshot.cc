@@ -173,27 +173,34 @@ v1::SearchServicesResponse DirectorySnapshot::Search(const v1::SearchServicesReq
         why_not.push_back(absl::StrCat("maximum age ", Age(e.max_age_years())));
       }
     }
-    // Needs and pathways: restricted services must serve at least one asked.
-    bool need_ok = true;
-    if (!r.needs().empty() && !e.needs().empty()) {
-      need_ok = std::any_of(r.needs().begin(), r.needs().end(),
-                            [&](int n) { return Has(e.needs(), n); });
-    }
-    bool pathway_ok = true;
-    if (!r.pathways().empty() && !e.pathways().empty()) {
-      pathway_ok = std::any_of(r.pathways().begin(), r.pathways().end(),
-                               [&](const std::string& p) { return Has(e.pathways(), p); });
-      if (pathway_ok) why.push_back("serves the pathway");
-    }
-    if (!r.pathways().empty() && e.pathways().empty() && !r.needs().empty() && e.needs().empty()) {
-      // Unrestricted generic service: fine, but no pathway bonus.
-    }
-    if (!need_ok && !pathway_ok) {
-      why_not.push_back("does not serve the needs or pathways asked for");
-    } else if (!need_ok && r.pathways().empty()) {
-      why_not.push_back("does not serve the needs asked for");
-    } else if (!pathway_ok && r.needs().empty()) {
-      why_not.push_back("does not serve the pathways asked for");
+    // Needs and pathways: a service that restricts either must serve at
+    // least one of those asked; one with no restriction serves anyone.
+    const bool restricts = !e.needs().empty() || !e.pathways().empty();
+    if (restricts && (!r.needs().empty() || !r.pathways().empty())) {
+      std::string served;
+      for (const auto& p : r.pathways()) {
+        if (Has(e.pathways(), p)) {
+          served = absl::StrCat("serves the ", p, " pathway");
+          score += 25;
+          break;
+        }
+      }
+      if (served.empty()) {
+        for (int n : r.needs()) {
+          if (Has(e.needs(), n)) {
+            served = absl::StrCat(
+                "serves ",
+                Lower(v1::PresentingNeed_Name(static_cast<v1::PresentingNeed>(n)).substr(16)));
+            score += 15;
+            break;
+          }
+        }
+      }
+      if (served.empty()) {
+        why_not.push_back("does not serve the needs or pathways asked for");
+      } else {
+        why.push_back(served);
+      }
     }
     for (int n : r.needs()) {
       if (Has(e.excluded_needs(), n)) {

@@ -1,0 +1,62 @@
+// Routing after triage: a statutory service, team and case manager, or
+// voluntary-sector signposting, or the call-hub review queue. Never nowhere.
+//
+//   RoutingDecision r = RouteReferral({.submission = s, .triage = d,
+//                                      .received_at = t, .zone = london},
+//                                     *snapshot, roster);
+//
+// Rules (docs/ROUTING.md):
+// - Bands F and G go to voluntary services (SIGNPOSTED), or UNMATCHED if none
+//   is eligible.
+// - Bands A-E search statutory services for the triage pathways and coded
+//   needs, filtered by age, postcode district, GP practice, band, referral
+//   route, and the clock: for A and B the service must be open at receipt
+//   (a crisis is never routed to a closed service); for other bands it must
+//   open at some point before the response-by time. Ranked by capacity,
+//   locality, the person's language and accessibility needs.
+// - The case manager: the person's existing one (continuity), else the best
+//   skills/language match with caseload headroom, else the team's queue.
+// - Relevant voluntary services are offered alongside (carer support,
+//   employment, social prescribing ...), recorded as signposts.
+// - Nothing eligible, or everything eligible full: UNMATCHED, owned by the
+//   call-hub review queue, with the reasons and the unmet need by category
+//   and area.
+// Pure; thread-safe.
+#ifndef SIGNPOST_ROUTER_DIRECTORY_ROUTING_H_
+#define SIGNPOST_ROUTER_DIRECTORY_ROUTING_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "router/directory/directory_snapshot.h"
+#include "signpost/v1/directory.pb.h"
+#include "signpost/v1/referral.pb.h"
+#include "signpost/v1/triage.pb.h"
+
+namespace signpost::router {
+
+struct TeamRoster {
+  std::vector<signpost::v1::Team> teams;
+  std::vector<signpost::v1::CaseManager> case_managers;
+};
+
+struct RoutingInput {
+  const signpost::v1::ReferralSubmission& submission;
+  const signpost::v1::TriageDecision& triage;
+  absl::Time received_at;
+  absl::TimeZone zone = absl::UTCTimeZone();
+  // Continuity hook: the person's open case manager (person records, issue 5).
+  std::string existing_case_manager_id;
+};
+
+signpost::v1::RoutingDecision RouteReferral(const RoutingInput& input,
+                                            const DirectorySnapshot& directory,
+                                            const TeamRoster& roster);
+
+// The status a routed referral takes (ROUTED / SIGNPOSTED / UNMATCHED).
+signpost::v1::ReferralStatus StatusForRouting(const signpost::v1::RoutingDecision& decision);
+
+}  // namespace signpost::router
+
+#endif  // SIGNPOST_ROUTER_DIRECTORY_ROUTING_H_
