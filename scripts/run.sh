@@ -17,6 +17,8 @@ mkdir -p "$data"
 
 "$build/services/signpost_server" --config="$root/deploy/signpost.textproto" \
   --rules="$root/deploy/rules/triage.textproto" \
+  --seed_services="$root/deploy/directory/demo_services.json" \
+  --seed_roster="$root/deploy/directory/demo_roster.json" \
   --listen="$listen" --data_dir="$data" --port_file="$data/port" &
 server=$!
 trap 'kill -TERM $server 2>/dev/null; wait $server' INT TERM

@@ -8,6 +8,7 @@
 #include "common/status_macros.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "proto/signpost/proto_time.h"
+#include "router/directory/routing.h"
 #include "router/lifecycle.h"
 #include "router/validation.h"
 #include "services/errors.h"
@@ -35,9 +36,14 @@ bool HasControlChars(const std::string& s) {
 }  // namespace
 
 ReferralHandler::ReferralHandler(storage::ReferralStore& store, RuleRegistry& rules,
-                                 const Clock& clock, IdGenerator& ids,
-                                 const ReferralHandlerOptions& options)
-    : store_(store), rules_(rules), clock_(clock), ids_(ids), options_(options) {}
+                                 DirectoryRegistry* directory, const Clock& clock,
+                                 IdGenerator& ids, const ReferralHandlerOptions& options)
+    : store_(store),
+      rules_(rules),
+      directory_(directory),
+      clock_(clock),
+      ids_(ids),
+      options_(options) {}
 
 absl::StatusOr<v1::SubmitReferralResponse> ReferralHandler::Submit(
     v1::SubmitReferralRequest request) {
@@ -68,7 +74,9 @@ absl::StatusOr<v1::SubmitReferralResponse> ReferralHandler::Submit(
   *referral.mutable_updated_at() = ToProtoTime(received);
   *referral.mutable_submission() = request.submission();
 
-  std::vector<v1::ReferralEvent> events(2);
+  std::vector<v1::ReferralEvent> events;
+  events.reserve(3);  // received, triage, routing: references below stay valid
+  events.resize(2);
   v1::ReferralEvent& event = events[0];
   event.set_type(v1::ReferralEvent::TYPE_RECEIVED);
   event.set_referral_id(id);
@@ -83,6 +91,30 @@ absl::StatusOr<v1::SubmitReferralResponse> ReferralHandler::Submit(
   triaged.set_reason("triage");
   triaged.set_band(decision.band());
   if (decision.has_respond_by()) *triaged.mutable_respond_by() = decision.respond_by();
+
+  // Route against the directory (recorded in the same write).
+  if (directory_ != nullptr) {
+    const std::shared_ptr<const DirectoryView> view = directory_->Current();
+    if (view->snapshot->size() > 0) {
+      v1::RoutingDecision routing = router::RouteReferral({.submission = request.submission(),
+                                                           .triage = decision,
+                                                           .received_at = received,
+                                                           .zone = options_.local_zone},
+                                                          *view->snapshot, view->roster);
+      if (review) {
+        routing.set_owner("queue:clinician-review");
+        routing.add_reasons("awaiting clinician review: this routing is a recommendation");
+      } else {
+        const v1::ReferralStatus routed = router::StatusForRouting(routing);
+        v1::ReferralEvent& event_routed = events.emplace_back(events[1]);
+        event_routed.set_previous_status(status);
+        event_routed.set_status(routed);
+        event_routed.set_reason("routing");
+        referral.set_status(routed);
+      }
+      *referral.mutable_routing() = std::move(routing);
+    }
+  }
   *referral.mutable_triage() = std::move(decision);
 
   // Request ids are unique per referring organisation (BaRS); self-

@@ -20,6 +20,7 @@
 #include "common/clock.h"
 #include "common/ids.h"
 #include "signpost/v1/referral.pb.h"
+#include "services/directory_registry.h"
 #include "services/rule_registry.h"
 #include "storage/referral_store.h"
 
@@ -39,14 +40,18 @@ struct WatchSubscription {
 
 class ReferralHandler {
  public:
-  // `store`, `rules`, `clock` and `ids` must outlive the handler.
-  ReferralHandler(storage::ReferralStore& store, RuleRegistry& rules, const Clock& clock,
-                  IdGenerator& ids, const ReferralHandlerOptions& options);
+  // `store`, `rules`, `directory` (may be null: no routing), `clock` and
+  // `ids` must outlive the handler.
+  ReferralHandler(storage::ReferralStore& store, RuleRegistry& rules,
+                  DirectoryRegistry* directory, const Clock& clock, IdGenerator& ids,
+                  const ReferralHandlerOptions& options);
 
-  // Validates, triages with the live rules and stores the referral, its
-  // decision and its RECEIVED and triage events in one synced write. The
-  // status is TRIAGED, or NEEDS_REVIEW when the decision asks for a
-  // clinician.
+  // Validates, triages with the live rules, routes against the directory
+  // (when it has services), and stores the referral, its triage and routing
+  // decisions and its events (RECEIVED, triage, routing) in one synced
+  // write. Status: NEEDS_REVIEW when triage asks for a clinician (routing
+  // is then a recommendation owned by the clinician review queue); else
+  // ROUTED, SIGNPOSTED or UNMATCHED; TRIAGED when the directory is empty.
   [[nodiscard]] absl::StatusOr<signpost::v1::SubmitReferralResponse> Submit(
       signpost::v1::SubmitReferralRequest request);
   [[nodiscard]] absl::StatusOr<signpost::v1::Referral> Get(
@@ -72,6 +77,7 @@ class ReferralHandler {
 
   storage::ReferralStore& store_;
   RuleRegistry& rules_;
+  DirectoryRegistry* directory_;
   const Clock& clock_;
   IdGenerator& ids_;
   const ReferralHandlerOptions options_;

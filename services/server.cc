@@ -8,6 +8,7 @@
 #include "services/event_hub.h"
 #include "services/log.h"
 #include "services/referral_service.h"
+#include "services/directory_service.h"
 #include "services/triage_service.h"
 #include "services/worker_pool.h"
 
@@ -16,18 +17,21 @@ namespace {
 
 constexpr char kReferralServiceName[] = "signpost.v1.ReferralService";
 constexpr char kTriageServiceName[] = "signpost.v1.TriageService";
+constexpr char kDirectoryServiceName[] = "signpost.v1.DirectoryService";
 
 class ServerImpl final : public SignpostServer {
  public:
   ServerImpl(const ServerOptions& options, storage::ReferralStore& store, RuleRegistry& rules,
-             const Clock& clock)
+             DirectoryRegistry& directory, const Clock& clock)
       : ids_(clock),
-        handler_(store, rules, clock, ids_, options.handler),
+        handler_(store, rules, &directory, clock, ids_, options.handler),
         triage_handler_(store, rules, clock, options.handler),
+        directory_handler_(directory, clock, options.handler.local_zone),
         hub_(store.VisibleSequence()),
         pool_({.threads = options.worker_threads, .max_queued = options.max_queued_calls}),
         service_(handler_, hub_, pool_, {.max_watch_streams = options.max_watch_streams}),
-        triage_service_(triage_handler_, pool_) {
+        triage_service_(triage_handler_, pool_),
+        directory_service_(directory_handler_, pool_) {
     store.SetEventListener([this](uint64_t visible) { hub_.Publish(visible); });
     store_ = &store;
   }
@@ -53,6 +57,7 @@ class ServerImpl final : public SignpostServer {
     builder.AddListeningPort(options.listen_address, creds, &port_);
     builder.RegisterService(&service_);
     builder.RegisterService(&triage_service_);
+    builder.RegisterService(&directory_service_);
     builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
     builder.SetMaxSendMessageSize(4 << 20);
     builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
@@ -71,6 +76,7 @@ class ServerImpl final : public SignpostServer {
     auto* health = server_->GetHealthCheckService();
     health->SetServingStatus(kReferralServiceName, true);
     health->SetServingStatus(kTriageServiceName, true);
+    health->SetServingStatus(kDirectoryServiceName, true);
     health->SetServingStatus(true);
     LogInfo("serving", {{"address", options.listen_address}, {"port", std::to_string(port_)},
                         {"tls", tls ? "on" : "off"}});
@@ -89,6 +95,7 @@ class ServerImpl final : public SignpostServer {
     auto* health = server_->GetHealthCheckService();
     health->SetServingStatus(kReferralServiceName, false);
     health->SetServingStatus(kTriageServiceName, false);
+    health->SetServingStatus(kDirectoryServiceName, false);
     health->SetServingStatus(false);
     hub_.Shutdown();  // watch streams end with UNAVAILABLE so clients resume
     server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
@@ -100,10 +107,12 @@ class ServerImpl final : public SignpostServer {
   IdGenerator ids_;
   ReferralHandler handler_;
   TriageHandler triage_handler_;
+  DirectoryHandler directory_handler_;
   EventHub hub_;
   WorkerPool pool_;
   ReferralServiceImpl service_;
   TriageServiceImpl triage_service_;
+  DirectoryServiceImpl directory_service_;
   storage::ReferralStore* store_ = nullptr;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
@@ -115,8 +124,8 @@ class ServerImpl final : public SignpostServer {
 
 absl::StatusOr<std::unique_ptr<SignpostServer>> SignpostServer::Start(
     const ServerOptions& options, storage::ReferralStore& store, RuleRegistry& rules,
-    const Clock& clock) {
-  auto server = std::make_unique<ServerImpl>(options, store, rules, clock);
+    DirectoryRegistry& directory, const Clock& clock) {
+  auto server = std::make_unique<ServerImpl>(options, store, rules, directory, clock);
   if (absl::Status s = server->Build(options); !s.ok()) return s;
   return std::unique_ptr<SignpostServer>(std::move(server));
 }

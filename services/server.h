@@ -8,7 +8,7 @@
 // watch streams, Server::Shutdown(deadline), drain the worker pool. The
 // caller closes the store afterwards.
 //
-//   auto server = SignpostServer::Start(options, *store, rules, RealClock());
+//   auto server = SignpostServer::Start(options, *store, rules, directory, RealClock());
 //   ... wait for SIGTERM ...
 //   (*server)->Shutdown(absl::Seconds(5));
 #ifndef SIGNPOST_SERVICES_SERVER_H_
@@ -21,6 +21,7 @@
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "services/referral_handler.h"
+#include "services/directory_registry.h"
 #include "services/rule_registry.h"
 #include "storage/referral_store.h"
 
@@ -42,11 +43,11 @@ struct ServerOptions {
 
 class SignpostServer {
  public:
-  // Starts serving. `store`, `rules` and `clock` must outlive the server.
-  // Returns UNAVAILABLE if the address cannot be bound.
+  // Starts serving. `store`, `rules`, `directory` and `clock` must outlive
+  // the server. Returns UNAVAILABLE if the address cannot be bound.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<SignpostServer>> Start(
       const ServerOptions& options, storage::ReferralStore& store, RuleRegistry& rules,
-      const Clock& clock);
+      DirectoryRegistry& directory, const Clock& clock);
 
   virtual ~SignpostServer() = default;
 

@@ -23,7 +23,11 @@
 #include "services/log.h"
 #include "spdlog/spdlog.h"
 #include "router/triage/triage_engine.h"
+#include "google/protobuf/util/json_util.h"
+#include "services/directory_handler.h"
+#include "services/directory_registry.h"
 #include "services/rule_registry.h"
+#include "storage/directory_store.h"
 #include "services/server.h"
 #include "signpost/config/server_config.pb.h"
 #include "storage/referral_store.h"
@@ -35,6 +39,10 @@ ABSL_FLAG(std::string, tls_cert, "", "PEM certificate file; enables TLS with --t
 ABSL_FLAG(std::string, tls_key, "", "PEM private key file.");
 ABSL_FLAG(std::string, log_level, "", "trace|debug|info|warn|error (default info).");
 ABSL_FLAG(std::string, rules, "", "Triage rules file (text-format RuleSet); required.");
+ABSL_FLAG(std::string, seed_services, "",
+          "ORUK/HSDS JSON of services to import at start-up (idempotent upsert).");
+ABSL_FLAG(std::string, seed_roster, "",
+          "JSON DirectoryRoster (teams, case managers) to load at start-up.");
 ABSL_FLAG(std::string, port_file, "", "Write the bound port here once serving.");
 ABSL_FLAG(int, shutdown_grace_ms, 0, "Grace for in-flight calls at shutdown (default 5000).");
 ABSL_FLAG(std::string, time_zone, "Europe/London", "Civil time zone of the service.");
@@ -105,6 +113,45 @@ bool WritePortFile(const std::string& path, int port) {
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   return !ec;
+}
+
+// Loads --seed_services and --seed_roster (idempotent upserts).
+bool SeedDirectory(signpost::services::DirectoryRegistry& directory, absl::TimeZone zone) {
+  const std::string services = absl::GetFlag(FLAGS_seed_services);
+  if (!services.empty()) {
+    signpost::v1::ImportDirectoryRequest request;
+    if (!ReadFile(services, request.mutable_json())) {
+      signpost::services::LogError("cannot read --seed_services", {{"path", services}});
+      return false;
+    }
+    request.set_source(services);
+    signpost::services::DirectoryHandler handler(directory, signpost::RealClock(), zone);
+    auto result = handler.Import(request);
+    if (!result.ok() || result->rejected() > 0) {
+      signpost::services::LogError("seed services rejected", {{"path", services}});
+      return false;
+    }
+    signpost::services::LogInfo("seeded services", {{"imported", std::to_string(result->imported())},
+                                                    {"updated", std::to_string(result->updated())}});
+  }
+  const std::string roster_path = absl::GetFlag(FLAGS_seed_roster);
+  if (!roster_path.empty()) {
+    std::string text;
+    signpost::v1::DirectoryRoster roster;
+    if (!ReadFile(roster_path, &text) ||
+        !google::protobuf::util::JsonStringToMessage(text, &roster).ok()) {
+      signpost::services::LogError("cannot read --seed_roster", {{"path", roster_path}});
+      return false;
+    }
+    for (const auto& team : roster.teams()) {
+      if (!directory.store().PutTeam(team).ok()) return false;
+    }
+    for (const auto& cm : roster.case_managers()) {
+      if (!directory.store().PutCaseManager(cm).ok()) return false;
+    }
+    if (!directory.Reload().ok()) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -189,7 +236,25 @@ int main(int argc, char** argv) {
   signpost::services::LogInfo("triage rules loaded", {{"path", config.rules_file()},
                                                       {"version", rules.Current()->version()}});
 
-  auto server = signpost::services::SignpostServer::Start(options, **store, rules,
+  // The directory of services, in the same database.
+  std::unique_ptr<signpost::storage::DirectoryStore> directory_store =
+      signpost::storage::DirectoryStore::Create((*store)->database());
+  signpost::services::DirectoryRegistry directory(*directory_store);
+  if (absl::Status s = directory.Reload(); !s.ok()) {
+    signpost::services::LogError("cannot read the directory", {{"error", std::string(s.message())}});
+    return 1;
+  }
+  if (!SeedDirectory(directory, zone)) return 2;
+  signpost::services::LogInfo(
+      "directory loaded",
+      {{"services", std::to_string(directory.Current()->snapshot->size())},
+       {"case_managers", std::to_string(directory.Current()->roster.case_managers.size())}});
+  if (directory.Current()->snapshot->size() == 0) {
+    signpost::services::LogWarn(
+        "the directory is empty: referrals are triaged but not routed until services are imported");
+  }
+
+  auto server = signpost::services::SignpostServer::Start(options, **store, rules, directory,
                                                           signpost::RealClock());
   if (!server.ok()) {
     signpost::services::LogError("cannot start server",

@@ -9,6 +9,8 @@
 //   signpost triage referral.json [--rules_file=F]   # dry run (EvaluateReferral)
 //   signpost rules check FILE                      # local validation, no server
 //   signpost rules active | activate FILE | replay FILE [--from=T --to=T]
+//   signpost directory import FILE | export | search [--postcode=P --age=N
+//            --need=ANXIETY --pathway=eip --open_now --explain]
 //
 // Global flags: --server (default 127.0.0.1:50051), --timeout_ms.
 // Output is JSON with proto field names. Exit status: 0 ok, 1 RPC error
@@ -25,6 +27,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
@@ -33,6 +36,7 @@
 #include "services/grpc_status.h"
 #include "router/triage/triage_engine.h"
 #include "signpost/v1/referral.grpc.pb.h"
+#include "signpost/v1/directory.grpc.pb.h"
 #include "signpost/v1/triage_service.grpc.pb.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -50,6 +54,12 @@ ABSL_FLAG(int, limit, 0, "watch: stop after this many events (0 = never).");
 ABSL_FLAG(int, idle_exit_ms, 0, "watch: stop after this long with no event (0 = never).");
 ABSL_FLAG(std::string, rules_file, "", "triage: evaluate with this candidate rule file.");
 ABSL_FLAG(std::string, from, "", "rules replay: received at or after (RFC 3339).");
+ABSL_FLAG(std::string, postcode, "", "directory search: the person's postcode.");
+ABSL_FLAG(double, age, -1, "directory search: age in years.");
+ABSL_FLAG(std::string, need, "", "directory search: presenting need, e.g. ANXIETY.");
+ABSL_FLAG(std::string, pathway, "", "directory search: pathway id, e.g. eip.");
+ABSL_FLAG(bool, open_now, false, "directory search: only services open now.");
+ABSL_FLAG(bool, explain, false, "directory search: list excluded services and why.");
 ABSL_FLAG(std::string, to, "", "rules replay: received before (RFC 3339).");
 
 namespace {
@@ -324,6 +334,63 @@ int Rules(v1::TriageService::Stub& stub, const std::vector<char*>& args) {
   return 2;
 }
 
+int Directory(v1::DirectoryService::Stub& stub, const std::vector<char*>& args) {
+  const std::string verb = args.size() > 2 ? args[2] : "";
+  grpc::ClientContext ctx;
+  SetDeadline(ctx);
+  if (verb == "import" && args.size() == 4) {
+    v1::ImportDirectoryRequest request;
+    if (!ReadFile(args[3], request.mutable_json())) return 2;
+    request.set_source(args[3]);
+    v1::ImportDirectoryResponse response;
+    grpc::Status status = stub.ImportDirectory(&ctx, request, &response);
+    if (!status.ok()) return Fail(status);
+    std::cout << ToJson(response);
+    return response.rejected() == 0 ? 0 : 3;  // 3: some records rejected
+  }
+  if (verb == "export" && args.size() == 3) {
+    v1::ExportDirectoryResponse response;
+    grpc::Status status = stub.ExportDirectory(&ctx, {}, &response);
+    if (!status.ok()) return Fail(status);
+    std::cout << response.json() << "\n";
+    return 0;
+  }
+  if (verb == "search" && args.size() == 3) {
+    v1::SearchServicesRequest request;
+    request.set_postcode(absl::GetFlag(FLAGS_postcode));
+    if (absl::GetFlag(FLAGS_age) >= 0) request.set_age_years(absl::GetFlag(FLAGS_age));
+    if (!absl::GetFlag(FLAGS_need).empty()) {
+      v1::PresentingNeed need;
+      if (!v1::PresentingNeed_Parse("PRESENTING_NEED_" + absl::AsciiStrToUpper(absl::GetFlag(FLAGS_need)), &need)) {
+        std::fprintf(stderr, "unknown need %s\n", absl::GetFlag(FLAGS_need).c_str());
+        return 2;
+      }
+      request.add_needs(need);
+    }
+    if (!absl::GetFlag(FLAGS_pathway).empty()) request.add_pathways(absl::GetFlag(FLAGS_pathway));
+    if (absl::GetFlag(FLAGS_open_now)) {
+      const auto now = std::chrono::system_clock::now().time_since_epoch();
+      request.mutable_open_at()->set_seconds(
+          std::chrono::duration_cast<std::chrono::seconds>(now).count());
+    }
+    request.set_explain_exclusions(absl::GetFlag(FLAGS_explain));
+    v1::SearchServicesResponse response;
+    grpc::Status status = stub.SearchServices(&ctx, request, &response);
+    if (!status.ok()) return Fail(status);
+    for (const auto& m : response.matches()) {
+      std::printf("%-32s %6.1f  %s\n", m.service().id().c_str(), m.score(),
+                  absl::StrJoin(m.reasons(), "; ").c_str());
+    }
+    for (const auto& x : response.excluded()) {
+      std::printf("  excluded %-28s %s\n", x.service_id().c_str(),
+                  absl::StrJoin(x.reasons(), "; ").c_str());
+    }
+    return 0;
+  }
+  std::fprintf(stderr, "usage: signpost directory import FILE | export | search [flags]\n");
+  return 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -349,6 +416,8 @@ int main(int argc, char** argv) {
   auto triage = v1::TriageService::NewStub(channel);
   if (command == "triage" && args.size() == 3) return Triage(*triage, args[2]);
   if (command == "rules") return Rules(*triage, args);
+  auto directory = v1::DirectoryService::NewStub(channel);
+  if (command == "directory") return Directory(*directory, args);
   std::fprintf(stderr, "usage: %s\n", absl::ProgramUsageMessage().data());
   return 2;
 }

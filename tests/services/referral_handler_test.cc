@@ -31,7 +31,7 @@ class ReferralHandlerTest : public ::testing::Test {
     EXPECT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     rules_ = std::make_unique<RuleRegistry>(testing::DefaultEngine(), clock_);
-    handler_ = std::make_unique<ReferralHandler>(*store_, *rules_, clock_, ids_,
+    handler_ = std::make_unique<ReferralHandler>(*store_, *rules_, nullptr, clock_, ids_,
                                                  ReferralHandlerOptions{});
   }
 

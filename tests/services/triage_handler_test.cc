@@ -47,7 +47,7 @@ class TriageHandlerTest : public ::testing::Test {
     EXPECT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     rules_ = std::make_unique<RuleRegistry>(testing::DefaultEngine(), clock_);
-    referrals_ = std::make_unique<ReferralHandler>(*store_, *rules_, clock_, ids_,
+    referrals_ = std::make_unique<ReferralHandler>(*store_, *rules_, nullptr, clock_, ids_,
                                                    ReferralHandlerOptions{});
     triage_ = std::make_unique<TriageHandler>(*store_, *rules_, clock_, ReferralHandlerOptions{});
   }
