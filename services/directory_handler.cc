@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "proto/signpost/proto_time.h"
+#include "router/directory/hsds_tabular.h"
 #include "router/directory/oruk_import.h"
 #include "services/errors.h"
 
@@ -100,11 +101,21 @@ absl::StatusOr<v1::SearchServicesResponse> DirectoryHandler::Search(
 
 absl::StatusOr<v1::ImportDirectoryResponse> DirectoryHandler::Import(
     const v1::ImportDirectoryRequest& request) {
-  if (request.json().empty() || request.json().size() > kMaxImportBytes) {
-    return InvalidArgumentFromViolations({{"json", "is required (max 32 MiB)"}});
+  size_t bytes = request.json().size();
+  for (const auto& f : request.tabular_files()) bytes += f.content().size();
+  if ((request.json().empty() == request.tabular_files().empty()) || bytes > kMaxImportBytes) {
+    return InvalidArgumentFromViolations(
+        {{"json", "give either json or tabular_files (at most 32 MiB in all)"}});
   }
-  const router::OrukImport imported =
-      router::ImportOrukJson(request.json(), request.source().empty() ? "import" : request.source());
+  const std::string source = request.source().empty() ? "import" : request.source();
+  router::OrukImport imported;
+  if (!request.json().empty()) {
+    imported = router::ImportOrukJson(request.json(), source);
+  } else {
+    std::map<std::string, std::string> files;
+    for (const auto& f : request.tabular_files()) files[f.name()] = f.content();
+    imported = router::ImportHsdsDataPackage(files, source);
+  }
   v1::ImportDirectoryResponse out;
   const auto view = registry_.Current();
   std::vector<v1::DirectoryServiceRecord> services = imported.services;

@@ -9,7 +9,7 @@
 //   signpost triage referral.json [--rules_file=F]   # dry run (EvaluateReferral)
 //   signpost rules check FILE                      # local validation, no server
 //   signpost rules active | activate FILE | replay FILE [--from=T --to=T]
-//   signpost directory import FILE | export | search [--postcode=P --age=N
+//   signpost directory import FILE_OR_CSV_DIR | export | search [--postcode=P --age=N
 //            --need=ANXIETY --pathway=eip --open_now --explain]
 //
 // Global flags: --server (default 127.0.0.1:50051), --timeout_ms.
@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <mutex>
 #include <thread>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -340,8 +341,17 @@ int Directory(v1::DirectoryService::Stub& stub, const std::vector<char*>& args) 
   SetDeadline(ctx);
   if (verb == "import" && args.size() == 4) {
     v1::ImportDirectoryRequest request;
-    if (!ReadFile(args[3], request.mutable_json())) return 2;
-    request.set_source(args[3]);
+    const std::string path = args[3];
+    if (std::filesystem::is_directory(path)) {  // HSDS tabular data package
+      for (const auto& entry : std::filesystem::directory_iterator(path)) {
+        v1::TabularFile* f = request.add_tabular_files();
+        f->set_name(entry.path().filename().string());
+        if (!ReadFile(entry.path().string(), f->mutable_content())) return 2;
+      }
+    } else if (!ReadFile(path, request.mutable_json())) {
+      return 2;
+    }
+    request.set_source(path);
     v1::ImportDirectoryResponse response;
     grpc::Status status = stub.ImportDirectory(&ctx, request, &response);
     if (!status.ok()) return Fail(status);
