@@ -10,10 +10,10 @@ build="${SIGNPOST_FUZZ_BUILD_DIR:-$root/build-fuzz}"
 CXX=clang++ CC=clang cmake -S "$root" -B "$build" -G Ninja -DSIGNPOST_FUZZ=ON \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIGNPOST_WERROR=OFF >/dev/null
 cmake --build "$build" -j "${SIGNPOST_JOBS:-$(nproc)}" \
-  --target rule_set_fuzzer triage_text_fuzzer intake_fuzzer codec_fuzzer
+  --target rule_set_fuzzer triage_text_fuzzer intake_fuzzer codec_fuzzer directory_import_fuzzer
 limit=(-runs="${FUZZ_RUNS:-20000}")
 [[ -n "${FUZZ_SECONDS:-}" ]] && limit=(-max_total_time="$FUZZ_SECONDS")
-for target in rule_set triage_text intake codec; do
+for target in rule_set triage_text intake codec directory_import; do
   work="$(mktemp -d)"
   mkdir "$work/corpus"
   cp -r "$root/tests/fuzz/corpus/$target/." "$work/corpus/"

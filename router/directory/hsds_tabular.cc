@@ -40,6 +40,43 @@ std::vector<const Row*> Where(const Tables& t, const std::string& table, const s
   return out;
 }
 
+// Strict UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
+bool IsValidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    int len = 0;
+    uint32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > s.size()) return false;
+    for (int k = 1; k < len; ++k) {
+      const unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::vector<std::vector<std::string>> ParseCsv(std::string_view text, bool* ok) {
@@ -112,6 +149,12 @@ OrukImport ImportHsdsDataPackage(const std::map<std::string, std::string>& files
     }
     auto file = files.find(resource["path"].get<std::string>());
     if (file == files.end()) continue;  // optional table not supplied
+    if (!IsValidUtf8(file->second)) {
+      // Found by the directory import fuzzer: invalid UTF-8 made the JSON
+      // serialiser throw (and terminate) further down.
+      result.errors.push_back({0, "", file->first, "is not valid UTF-8"});
+      continue;
+    }
     bool ok = true;
     auto rows = ParseCsv(file->second, &ok);
     if (!ok) {
@@ -178,7 +221,8 @@ OrukImport ImportHsdsDataPackage(const std::map<std::string, std::string>& files
     contents.push_back(std::move(s));
   }
   json envelope = {{"contents", contents}};
-  OrukImport mapped = ImportOrukJson(envelope.dump(), source);
+  OrukImport mapped = ImportOrukJson(
+      envelope.dump(-1, ' ', false, json::error_handler_t::replace), source);
   mapped.errors.insert(mapped.errors.begin(), result.errors.begin(), result.errors.end());
   return mapped;
 }

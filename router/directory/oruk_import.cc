@@ -141,7 +141,8 @@ void MapExtension(const json& service, v1::DirectoryServiceRecord* out, RecordCh
   v1::DirectoryServiceRecord ext;
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
-  auto status = google::protobuf::util::JsonStringToMessage(it->dump(), &ext, options);
+  auto status = google::protobuf::util::JsonStringToMessage(
+      it->dump(-1, ' ', false, json::error_handler_t::replace), &ext, options);
   if (!status.ok()) {
     check.Fail("signpost_extension", std::string(status.message()));
     return;
@@ -402,13 +403,13 @@ std::string ExportHsdsJson(const std::vector<v1::DirectoryServiceRecord>& servic
     google::protobuf::util::JsonPrintOptions options;
     options.preserve_proto_field_names = true;
     (void)google::protobuf::util::MessageToJsonString(ext, &ext_json, options);
-    o["signpost_extension"] = json::parse(ext_json, nullptr, false);
+    o["signpost_extension"] = json::parse(ext_json, nullptr, /*allow_exceptions=*/false);
     contents.push_back(std::move(o));
   }
   json envelope = {{"total_items", services.size()}, {"total_pages", 1}, {"page_number", 1},
                    {"size", services.size()},        {"first_page", true}, {"last_page", true},
                    {"empty", services.empty()},      {"contents", contents}};
-  return envelope.dump(2);
+  return envelope.dump(2, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace signpost::router

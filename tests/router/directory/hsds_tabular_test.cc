@@ -60,6 +60,19 @@ TEST(HsdsTabularTest, CsvAndJsonFormsProduceTheSameService) {
   EXPECT_EQ(a.name(), "Community Counselling");
 }
 
+// Regression (directory import fuzzer): invalid UTF-8 in a CSV made the JSON
+// serialiser throw, which would terminate the server.
+TEST(HsdsTabularTest, InvalidUtf8IsRejectedNotACrash) {
+  std::map<std::string, std::string> files = {
+      {"datapackage.json", R"({"resources": [{"name": "service", "path": "services.csv"}]})"},
+      {"services.csv", "id,name,description,status\nx,bad \xff\xfe name,d,active\n"}};
+  const OrukImport r = ImportHsdsDataPackage(files, "utf8");
+  ASSERT_FALSE(r.errors.empty());
+  EXPECT_EQ(r.errors[0].field, "services.csv");
+  EXPECT_EQ(r.errors[0].message, "is not valid UTF-8");
+  EXPECT_TRUE(r.services.empty());
+}
+
 TEST(HsdsTabularTest, MissingPackageOrServicesIsAnError) {
   EXPECT_EQ(ImportHsdsDataPackage({}, "x").errors[0].field, "datapackage.json");
   auto files = CsvPackage();
