@@ -116,27 +116,42 @@ const v1::DirectoryServiceRecord* DirectorySnapshot::Find(const std::string& id)
 }
 
 std::vector<int> DirectorySnapshot::Candidates(const v1::SearchServicesRequest& r) const {
-  std::vector<int> all(services_.size());
-  for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int>(i);
-  if (r.explain_exclusions()) return all;  // every service must be accounted for
-  std::vector<int> out = all;
-  if (!r.needs().empty()) {
-    std::set<int> c(any_need_.begin(), any_need_.end());
+  auto serves_a_need = [&](int i) {
+    const auto& needs = services_[i].eligibility().needs();
+    if (needs.empty() || r.needs().empty()) return true;
+    return std::any_of(r.needs().begin(), r.needs().end(),
+                       [&](int n) { return Has(needs, n); });
+  };
+  std::vector<int> out;
+  // By district (small): services restricted to it plus unrestricted ones,
+  // filtered by need. With exclusions explained (and not local-only),
+  // services for the right needs in other areas are kept so the answer can
+  // say "does not cover SE6".
+  const std::string district = PostcodeDistrict(r.postcode());
+  if (!district.empty() && r.area().empty() &&
+      (!r.explain_exclusions() || r.explain_local_only())) {
+    auto it = by_district_.find(district);
+    if (it != by_district_.end()) {
+      for (int i : it->second) {
+        if (serves_a_need(i)) out.push_back(i);
+      }
+    }
+    for (int i : no_area_restriction_) {
+      if (serves_a_need(i)) out.push_back(i);
+    }
+  } else if (!r.needs().empty()) {
+    out = any_need_;
     for (int n : r.needs()) {
       auto it = by_need_.find(n);
-      if (it != by_need_.end()) c.insert(it->second.begin(), it->second.end());
+      if (it != by_need_.end()) out.insert(out.end(), it->second.begin(), it->second.end());
     }
-    out.assign(c.begin(), c.end());
+  } else {
+    out.resize(services_.size());
+    for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<int>(i);
+    return out;
   }
-  const std::string district = PostcodeDistrict(r.postcode());
-  if (!district.empty() && r.area().empty()) {
-    std::set<int> c(no_area_restriction_.begin(), no_area_restriction_.end());
-    auto it = by_district_.find(district);
-    if (it != by_district_.end()) c.insert(it->second.begin(), it->second.end());
-    std::vector<int> narrowed;
-    std::set_intersection(out.begin(), out.end(), c.begin(), c.end(), std::back_inserter(narrowed));
-    out = std::move(narrowed);
-  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
@@ -147,7 +162,12 @@ v1::SearchServicesResponse DirectorySnapshot::Search(const v1::SearchServicesReq
   const std::string area = Lower(r.area());
   const std::string gp = absl::AsciiStrToUpper(r.gp_practice());
   const std::string pcn = absl::AsciiStrToUpper(r.pcn());
-  std::vector<v1::ServiceMatch> matches;
+  struct Hit {
+    double score;
+    int index;
+    std::vector<std::string> reasons;
+  };
+  std::vector<Hit> matches;
 
   for (int index : Candidates(r)) {
     const v1::DirectoryServiceRecord& s = services_[index];
@@ -304,20 +324,24 @@ v1::SearchServicesResponse DirectorySnapshot::Search(const v1::SearchServicesReq
       }
       continue;
     }
-    v1::ServiceMatch m;
-    *m.mutable_service() = s;
-    m.set_score(score);
-    for (auto& reason : why) m.add_reasons(std::move(reason));
-    matches.push_back(std::move(m));
+    matches.push_back({score, index, std::move(why)});
   }
-  std::sort(matches.begin(), matches.end(), [](const auto& a, const auto& b) {
-    if (a.score() != b.score()) return a.score() > b.score();
-    if (a.service().name() != b.service().name()) return a.service().name() < b.service().name();
-    return a.service().id() < b.service().id();
-  });
+  // Rank without copying records; copy only the results returned.
   const int limit = r.limit() <= 0 ? 20 : std::min(r.limit(), 100);
-  for (int i = 0; i < static_cast<int>(matches.size()) && i < limit; ++i) {
-    *response.add_matches() = std::move(matches[i]);
+  auto better = [this](const Hit& a, const Hit& b) {
+    if (a.score != b.score) return a.score > b.score;
+    const auto& sa = services_[a.index];
+    const auto& sb = services_[b.index];
+    if (sa.name() != sb.name()) return sa.name() < sb.name();
+    return sa.id() < sb.id();
+  };
+  const size_t keep = std::min(matches.size(), static_cast<size_t>(limit));
+  std::partial_sort(matches.begin(), matches.begin() + keep, matches.end(), better);
+  for (size_t i = 0; i < keep; ++i) {
+    v1::ServiceMatch* m = response.add_matches();
+    *m->mutable_service() = services_[matches[i].index];
+    m->set_score(matches[i].score);
+    for (auto& reason : matches[i].reasons) m->add_reasons(std::move(reason));
   }
   return response;
 }

@@ -8,8 +8,10 @@
 // matches (with a score and the reasons for it) or is excluded with every
 // reason that applies ("maximum age 65", "closed at 22:00 on Saturday", "no
 // capacity"). Candidates come from indexes by need and by postcode
-// district, so a search does not touch services that cannot match unless
-// exclusions are asked for.
+// district, so a search does not touch services that cannot match. With
+// explain_exclusions only the need index is used, so services for the right
+// needs in other areas are listed as excluded ("does not cover SE6");
+// services for unrelated needs are not listed.
 //
 // Ranking (higher first): locality (GP practice 30, PCN 20, postcode
 // district 10, area 5), capacity (has capacity 20, assessment first 5,

@@ -51,7 +51,7 @@ v1::SearchServicesRequest BaseQuery(const RoutingInput& in, v1::ServiceSector se
   q.set_channel(in.submission.channel());
   q.set_language(p.communication().interpreter_language());
   q.set_sector(sector);
-  q.set_explain_exclusions(true);
+  q.set_explain_exclusions(false);
   q.set_limit(100);
   return q;
 }
@@ -275,7 +275,17 @@ v1::RoutingDecision RouteReferral(const RoutingInput& in, const DirectorySnapsho
     ranked = try_search(q, "");
     if (!ranked.empty()) out.add_reasons("routed for the coded needs");
   }
-  *out.mutable_excluded() = last.excluded();
+  // Explain: the statutory services for these needs that were excluded,
+  // and why (one explained search; at most 50 kept on the record).
+  v1::SearchServicesRequest explain = BaseQuery(in, v1::SERVICE_SECTOR_STATUTORY);
+  explain.set_explain_exclusions(true);
+  explain.set_explain_local_only(true);
+  v1::SearchServicesResponse explained = directory.Search(explain, in.zone);
+  for (auto& x : *last.mutable_excluded()) *explained.add_excluded() = std::move(x);
+  out.set_excluded_total(explained.excluded_size());
+  for (int i = 0; i < explained.excluded_size() && i < 50; ++i) {
+    *out.add_excluded() = std::move(*explained.mutable_excluded(i));
+  }
   for (const auto& c : ranked) *out.add_candidates() = c;
 
   AddSignposts(in, directory, &out, 3);
