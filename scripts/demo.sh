@@ -13,7 +13,7 @@ step "Health"
 
 step "A GP practice submits a referral (deploy/demo/referral-gp.json)"
 out=$("${cli[@]}" submit "$root/deploy/demo/referral-gp.json")
-echo "$out" | grep -E '"(referral_id|reference|status|received_at|nhs_number|postcode|band|respond_by|rule_set_version|idempotent_replay)"' | head -12
+echo "$out" | grep -E '"(referral_id|reference|status|received_at|band|respond_by|rule_set_version|outcome|service_name|case_manager_id|case_manager_reason|owner|idempotent_replay)"' | head -16
 ref=$(echo "$out" | field reference)
 id=$(echo "$out" | field referral_id)
 
@@ -22,6 +22,9 @@ step "The GP retries the same request (network blip): no duplicate"
 
 step "Call-hub staff look it up by the phone reference $ref"
 "${cli[@]}" get "$ref" | grep -E '"(referral_id|status|channel|ods_code)"' | head -4
+
+step "Call-hub staff search the directory: anxiety, postcode SE6 4RU, with exclusions"
+"${cli[@]}" directory search --postcode="SE6 4RU" --need=ANXIETY --age=34 --explain | head -12
 
 step "Call-hub staff dry-run triage for a crisis call (nothing stored): band, clock and why"
 "${cli[@]}" triage "$root/deploy/demo/referral-crisis.json" \
