@@ -1,6 +1,7 @@
 #include "services/referral_handler.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "absl/strings/ascii.h"
@@ -258,6 +259,42 @@ absl::StatusOr<v1::WithdrawReferralResponse> ReferralHandler::Withdraw(
   v1::WithdrawReferralResponse response;
   *response.mutable_referral() = std::move(updated);
   return response;
+}
+
+absl::StatusOr<v1::SummariseUnmetNeedResponse> ReferralHandler::SummariseUnmetNeed(
+    const v1::SummariseUnmetNeedRequest& request) const {
+  storage::ReferralQuery query;
+  query.statuses = {v1::REFERRAL_STATUS_UNMATCHED};
+  if (request.has_received_after()) query.received_at_or_after = FromProtoTime(request.received_after());
+  if (request.has_received_before()) query.received_before = FromProtoTime(request.received_before());
+  query.limit = 1000;
+  std::map<std::pair<std::string, std::string>, int> counts;
+  int total = 0;
+  while (true) {
+    SP_ASSIGN_OR_RETURN(storage::ReferralPage page, store_.ListReferrals(query));
+    for (const auto& r : page.referrals) {
+      const auto& routing = r.routing();
+      counts[{routing.unmet_need_category().empty() ? "unspecified" : routing.unmet_need_category(),
+              routing.unmet_need_area().empty() ? "unknown" : routing.unmet_need_area()}]++;
+      ++total;
+    }
+    if (page.resume_after_id.empty()) break;
+    query.start_after_id = page.resume_after_id;
+  }
+  std::vector<v1::UnmetNeedCount> sorted;
+  for (const auto& [key, n] : counts) {
+    v1::UnmetNeedCount c;
+    c.set_category(key.first);
+    c.set_area(key.second);
+    c.set_referrals(n);
+    sorted.push_back(std::move(c));
+  }
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto& a, const auto& b) { return a.referrals() > b.referrals(); });
+  v1::SummariseUnmetNeedResponse out;
+  for (auto& c : sorted) *out.add_counts() = std::move(c);
+  out.set_total(total);
+  return out;
 }
 
 absl::StatusOr<WatchSubscription> ReferralHandler::StartWatch(

@@ -61,6 +61,10 @@ class ReferralHandler {
   [[nodiscard]] absl::StatusOr<signpost::v1::WithdrawReferralResponse> Withdraw(
       const signpost::v1::WithdrawReferralRequest& request);
 
+  // Counts currently UNMATCHED referrals by unmet-need category and area.
+  [[nodiscard]] absl::StatusOr<signpost::v1::SummariseUnmetNeedResponse> SummariseUnmetNeed(
+      const signpost::v1::SummariseUnmetNeedRequest& request) const;
+
   // Validates a watch request (resolving a reference to an id).
   [[nodiscard]] absl::StatusOr<WatchSubscription> StartWatch(
       const signpost::v1::WatchReferralsRequest& request) const;

@@ -228,6 +228,17 @@ grpc::ServerUnaryReactor* ReferralServiceImpl::WithdrawReferral(
   });
 }
 
+grpc::ServerUnaryReactor* ReferralServiceImpl::SummariseUnmetNeed(
+    grpc::CallbackServerContext* ctx, const v1::SummariseUnmetNeedRequest* request,
+    v1::SummariseUnmetNeedResponse* response) {
+  return RunUnary(ctx, pool_, "SummariseUnmetNeed", "", [this, request, response] {
+    auto result = handler_.SummariseUnmetNeed(*request);
+    if (!result.ok()) return Outcome{result.status(), ""};
+    *response = std::move(*result);
+    return Outcome{absl::OkStatus(), ""};
+  });
+}
+
 grpc::ServerWriteReactor<v1::ReferralEvent>* ReferralServiceImpl::WatchReferrals(
     grpc::CallbackServerContext* ctx, const v1::WatchReferralsRequest* request) {
   open_watches_.fetch_add(1);

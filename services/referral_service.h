@@ -45,6 +45,9 @@ class ReferralServiceImpl final : public signpost::v1::ReferralService::Callback
   grpc::ServerUnaryReactor* WithdrawReferral(
       grpc::CallbackServerContext* ctx, const signpost::v1::WithdrawReferralRequest* request,
       signpost::v1::WithdrawReferralResponse* response) override;
+  grpc::ServerUnaryReactor* SummariseUnmetNeed(
+      grpc::CallbackServerContext* ctx, const signpost::v1::SummariseUnmetNeedRequest* request,
+      signpost::v1::SummariseUnmetNeedResponse* response) override;
   grpc::ServerWriteReactor<signpost::v1::ReferralEvent>* WatchReferrals(
       grpc::CallbackServerContext* ctx,
       const signpost::v1::WatchReferralsRequest* request) override;

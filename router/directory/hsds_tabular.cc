@@ -218,6 +218,15 @@ OrukImport ImportHsdsDataPackage(const std::map<std::string, std::string>& files
       sals.push_back(entry);
     }
     s["service_at_locations"] = sals;
+    json attributes = json::array();
+    for (const Row* a : Where(tables, "attribute", "link_id", id)) {
+      json attribute = ToJson(*a);
+      auto terms = Where(tables, "taxonomy_term", "id",
+                         a->count("taxonomy_term_id") ? a->at("taxonomy_term_id") : "");
+      if (!terms.empty()) attribute["taxonomy_term"] = ToJson(*terms[0]);
+      attributes.push_back(attribute);
+    }
+    s["attributes"] = attributes;
     contents.push_back(std::move(s));
   }
   json envelope = {{"contents", contents}};

@@ -81,6 +81,14 @@ TEST_F(DirectoryE2eTest, NoEligibleServiceEndsUnmatchedInTheReviewQueue) {
   v1::ListReferralsResponse listed;
   ASSERT_TRUE(referrals_->ListReferrals(Ctx().get(), queue, &listed).ok());
   ASSERT_EQ(listed.referrals_size(), 1);
+  // Commissioners see it as unmet need, by category and area only.
+  v1::SummariseUnmetNeedResponse unmet;
+  ASSERT_TRUE(referrals_->SummariseUnmetNeed(Ctx().get(), {}, &unmet).ok());
+  ASSERT_EQ(unmet.total(), 1);
+  ASSERT_EQ(unmet.counts_size(), 1);
+  EXPECT_EQ(unmet.counts(0).area(), "M1");
+  EXPECT_EQ(unmet.counts(0).referrals(), 1);
+  EXPECT_FALSE(unmet.counts(0).category().empty());
 }
 
 TEST_F(DirectoryE2eTest, ImportSearchAndExport) {

@@ -53,8 +53,10 @@ TEST(HsdsTabularTest, CsvAndJsonFormsProduceTheSameService) {
                      "same");
   ASSERT_EQ(json.services.size(), 1u);
   v1::DirectoryServiceRecord a = csv.services[0], b = json.services[0];
-  // Taxonomy terms come from the attributes table, which the importer does
-  // not join yet; everything else must be identical.
+  // Taxonomy terms come from attributes whose link_id is the service id. The
+  // example package's one attribute row links to f28dd44b-..., not to this
+  // service (the JSON example nests it under the service), so the two forms
+  // differ there by the data itself; everything else must be identical.
   for (auto* s : {&a, &b}) s->clear_taxonomy_terms();
   EXPECT_EQ(a.DebugString(), b.DebugString());
   EXPECT_EQ(a.name(), "Community Counselling");
@@ -71,6 +73,19 @@ TEST(HsdsTabularTest, InvalidUtf8IsRejectedNotACrash) {
   EXPECT_EQ(r.errors[0].field, "services.csv");
   EXPECT_EQ(r.errors[0].message, "is not valid UTF-8");
   EXPECT_TRUE(r.services.empty());
+}
+
+TEST(HsdsTabularTest, AttributesLinkedToTheServiceBecomeTaxonomyTerms) {
+  auto files = CsvPackage();
+  std::string& attributes = files["attributes.csv"];
+  const std::string row_link = "f28dd44b-0c4d-479f-8e90-4c52219a8b3c";
+  ASSERT_NE(attributes.find(row_link), std::string::npos);
+  attributes.replace(attributes.find(row_link), row_link.size(),
+                     "ac148810-d857-441c-9679-408f346de14b");
+  const OrukImport csv = ImportHsdsDataPackage(files, "linked");
+  ASSERT_EQ(csv.services.size(), 1u);
+  ASSERT_EQ(csv.services[0].taxonomy_terms_size(), 1);
+  EXPECT_EQ(csv.services[0].taxonomy_terms(0).id(), "3f7b145d-84af-42d7-8fae-eaca714b02b2");
 }
 
 TEST(HsdsTabularTest, MissingPackageOrServicesIsAnError) {
