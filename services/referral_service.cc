@@ -209,12 +209,8 @@ grpc::ServerUnaryReactor* ReferralServiceImpl::GetReferral(grpc::CallbackServerC
 grpc::ServerUnaryReactor* ReferralServiceImpl::ListReferrals(
     grpc::CallbackServerContext* ctx, const v1::ListReferralsRequest* request,
     v1::ListReferralsResponse* response) {
-  return RunUnary(ctx, pool_, "ListReferrals", "", [this, request, response] {
-    auto result = handler_.List(*request);
-    if (!result.ok()) return Outcome{result.status(), ""};
-    *response = std::move(*result);
-    return Outcome{absl::OkStatus(), ""};
-  });
+  return RunUnaryInto(ctx, pool_, "ListReferrals", response,
+                      [this, request] { return handler_.List(*request); });
 }
 
 grpc::ServerUnaryReactor* ReferralServiceImpl::WithdrawReferral(
@@ -231,12 +227,8 @@ grpc::ServerUnaryReactor* ReferralServiceImpl::WithdrawReferral(
 grpc::ServerUnaryReactor* ReferralServiceImpl::SummariseUnmetNeed(
     grpc::CallbackServerContext* ctx, const v1::SummariseUnmetNeedRequest* request,
     v1::SummariseUnmetNeedResponse* response) {
-  return RunUnary(ctx, pool_, "SummariseUnmetNeed", "", [this, request, response] {
-    auto result = handler_.SummariseUnmetNeed(*request);
-    if (!result.ok()) return Outcome{result.status(), ""};
-    *response = std::move(*result);
-    return Outcome{absl::OkStatus(), ""};
-  });
+  return RunUnaryInto(ctx, pool_, "SummariseUnmetNeed", response,
+                      [this, request] { return handler_.SummariseUnmetNeed(*request); });
 }
 
 grpc::ServerWriteReactor<v1::ReferralEvent>* ReferralServiceImpl::WatchReferrals(

@@ -12,43 +12,29 @@ TriageServiceImpl::TriageServiceImpl(TriageHandler& handler, WorkerPool& pool)
 grpc::ServerUnaryReactor* TriageServiceImpl::EvaluateReferral(
     grpc::CallbackServerContext* ctx, const v1::EvaluateReferralRequest* request,
     v1::TriageDecision* response) {
-  return RunUnary(ctx, pool_, "EvaluateReferral", "", [this, request, response] {
-    auto result = handler_.Evaluate(*request);
-    if (!result.ok()) return Outcome{result.status(), ""};
-    *response = *std::move(result);
-    return Outcome{absl::OkStatus(), ""};
-  });
+  return RunUnaryInto(ctx, pool_, "EvaluateReferral", response,
+                      [this, request] { return handler_.Evaluate(*request); });
 }
 
 grpc::ServerUnaryReactor* TriageServiceImpl::ReplayRuleSet(
     grpc::CallbackServerContext* ctx, const v1::ReplayRuleSetRequest* request,
     v1::ReplayRuleSetResponse* response) {
-  return RunUnary(ctx, pool_, "ReplayRuleSet", "", [this, request, response] {
-    auto result = handler_.Replay(*request);
-    if (!result.ok()) return Outcome{result.status(), ""};
-    *response = *std::move(result);
-    return Outcome{absl::OkStatus(), ""};
-  });
+  return RunUnaryInto(ctx, pool_, "ReplayRuleSet", response,
+                      [this, request] { return handler_.Replay(*request); });
 }
 
 grpc::ServerUnaryReactor* TriageServiceImpl::ActivateRuleSet(
     grpc::CallbackServerContext* ctx, const v1::ActivateRuleSetRequest* request,
     v1::ActivateRuleSetResponse* response) {
-  return RunUnary(ctx, pool_, "ActivateRuleSet", "", [this, request, response] {
-    auto result = handler_.Activate(*request);
-    if (!result.ok()) return Outcome{result.status(), ""};
-    *response = *std::move(result);
-    return Outcome{absl::OkStatus(), ""};
-  });
+  return RunUnaryInto(ctx, pool_, "ActivateRuleSet", response,
+                      [this, request] { return handler_.Activate(*request); });
 }
 
 grpc::ServerUnaryReactor* TriageServiceImpl::GetActiveRuleSet(
     grpc::CallbackServerContext* ctx, const v1::GetActiveRuleSetRequest* request,
     v1::ActiveRuleSet* response) {
-  return RunUnary(ctx, pool_, "GetActiveRuleSet", "", [this, response] {
-    *response = handler_.GetActive();
-    return Outcome{absl::OkStatus(), ""};
-  });
+  return RunUnaryInto(ctx, pool_, "GetActiveRuleSet", response,
+                      [this] { return absl::StatusOr<v1::ActiveRuleSet>(handler_.GetActive()); });
 }
 
 }  // namespace signpost::services

@@ -61,6 +61,22 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* ctx, WorkerPool&
   return reactor;
 }
 
+// RunUnary for the common case: `call` returns absl::StatusOr<Response>,
+// whose value becomes the RPC's response.
+//
+//   return RunUnaryInto(ctx, pool_, "GetService", response,
+//                       [this, request] { return handler_.Get(*request); });
+template <typename Response, typename Call>
+grpc::ServerUnaryReactor* RunUnaryInto(grpc::CallbackServerContext* ctx, WorkerPool& pool,
+                                       const char* method, Response* response, Call call) {
+  return RunUnary(ctx, pool, method, "", [response, call = std::move(call)]() mutable {
+    auto result = call();
+    if (!result.ok()) return Outcome{result.status(), ""};
+    *response = *std::move(result);
+    return Outcome{absl::OkStatus(), ""};
+  });
+}
+
 }  // namespace signpost::services
 
 #endif  // SIGNPOST_SERVICES_UNARY_CALL_H_
