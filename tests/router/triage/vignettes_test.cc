@@ -72,7 +72,25 @@ const std::vector<Vignette>& Vignettes() {
       {"jumped_into_river",
        [](auto& s) { Story(s, "Police called: she is in the river below the weir and refusing help."); },
        A},
+      {"in_front_of_train",
+       [](auto& s) { Story(s, "Transport police: he lay down in front of the train, now on the platform edge."); },
+       A},
       // --- B: very high risk of imminent harm --------------------------------------
+      {"researched_methods",
+       [](auto& s) {
+         Risk(s)->set_to_self(v1::RISK_LEVEL_MEDIUM);
+         Story(s, "Has been researching ways to end her life online.");
+       },
+       B},
+      {"threatening_suicide_when_drunk",
+       [](auto& s) { Story(s, "Intoxicated and threatening suicide on the phone to his sister."); },
+       B},
+      {"postnatal_thoughts_of_harming_baby",
+       [](auto& s) {
+         Need(s, v1::PRESENTING_NEED_PERINATAL);
+         Story(s, "Three weeks after birth, frightening thoughts of harming her baby.");
+       },
+       B, {kSafeguarding}, {"perinatal"}},
       {"imminent_self_risk_structured",
        [](auto& s) {
          Risk(s)->set_to_self(v1::RISK_LEVEL_IMMINENT);
@@ -141,6 +159,18 @@ const std::vector<Vignette>& Vignettes() {
          Story(s, "Known bipolar, has not slept for four nights, spending recklessly, appears manic.");
        },
        C, {kReview}, {"cmht"}},
+      {"violent_towards_family",
+       [](auto& s) {
+         Need(s, v1::PRESENTING_NEED_PSYCHOSIS);
+         Story(s, "Stopped medication and has become violent towards his mother.");
+       },
+       C, {v1::TRIAGE_FLAG_RISK_TO_OTHERS}},
+      {"elderly_stopped_eating",
+       [](auto& s) {
+         testing::SetAgeOn(s, 81, 40);
+         Story(s, "Since his wife died he has stopped eating and will not leave bed.");
+       },
+       C, {kReview}, {"older_adult"}},
       {"eating_disorder_low_bmi",
        [](auto& s) {
          Need(s, v1::PRESENTING_NEED_EATING_DISORDER);
