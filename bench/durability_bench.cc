@@ -11,8 +11,8 @@
 //   3. ReferralStore::CreateReferral (record + 4 index entries + idempotency
 //      record + 3 events, one synced batch) at the same concurrency, with
 //      p50/p99/p99.9 latency and the ratio to (2).
-// Benchmarks may see RocksDB (scripts/check_deps.sh); production code above
-// storage/ may not.
+// The raw ceiling goes through storage::RawSyncWriter, so RocksDB stays
+// inside storage/.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -29,7 +29,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
 #include "common/ids.h"
-#include "rocksdb/db.h"
+#include "storage/raw_sync_writer.h"
 #include "storage/referral_store.h"
 
 namespace {
@@ -157,22 +157,17 @@ int main(int argc, char** argv) {
   {
     const std::string path = o.dir + "/signpost-bench-raw";
     std::filesystem::remove_all(path);
-    rocksdb::Options options;
-    options.create_if_missing = true;
-    rocksdb::DB* raw = nullptr;
-    if (!rocksdb::DB::Open(options, path, &raw).ok()) return 1;
-    std::unique_ptr<rocksdb::DB> db(raw);
-    rocksdb::WriteOptions sync;
-    sync.sync = true;
+    auto db = signpost::storage::RawSyncWriter::Open(path);
+    if (!db.ok()) return 1;
     for (int w : concurrency) {
       auto [rate, lat] = Run(o, w, [&](int t, int i) {
-        return db->Put(sync, absl::StrCat("k", t, "-", i), value).ok();
+        return (*db)->Put(absl::StrCat("k", t, "-", i), value).ok();
       });
       raw_rate.push_back(rate);
       std::printf("raw RocksDB Write(sync) writers=%-3d %8.0f writes/s  p50=%.0f us p99=%.0f us\n",
                   w, rate, Percentile(lat, 0.5), Percentile(lat, 0.99));
     }
-    db.reset();
+    db->reset();
     std::filesystem::remove_all(path);
   }
 

@@ -29,9 +29,7 @@ forbid router  'storage/|services/|rocksdb/|grpcpp/|grpc/|spdlog|httplib|fstream
                'router is pure logic with no I/O'
 forbid storage 'router/|services/|grpcpp/|grpc/' \
                'storage never sees routing or transport'
-# bench/ may include RocksDB: it measures the raw ceiling the store is
-# compared against.
-for dir in services tools; do
+for dir in services tools bench; do
   [[ -d "$dir" ]] && forbid "$dir" 'rocksdb/|storage/rocks_' 'only storage sees RocksDB'
 done
 # Public storage headers must not leak RocksDB types to their includers
