@@ -36,18 +36,6 @@ void TrimUpper(std::string* s) {
   absl::AsciiStrToUpper(s);
 }
 
-// Rejects ASCII control characters; free text may keep newlines and tabs.
-bool HasControlChars(std::string_view s, bool allow_newlines) {
-  for (unsigned char c : s) {
-    if (c == 0x7f) return true;
-    if (c < 0x20) {
-      if (allow_newlines && (c == '\n' || c == '\r' || c == '\t')) continue;
-      return true;
-    }
-  }
-  return false;
-}
-
 // UTF-8 aware length in code points (protobuf has already checked UTF-8).
 size_t CodePoints(std::string_view s) {
   size_t n = 0;
@@ -66,7 +54,7 @@ void CheckText(Collector& c, const std::string& path, const std::string& value,
   if (CodePoints(value) > max) {
     c.Add(path, absl::StrCat("is longer than ", max, " characters"));
   }
-  if (HasControlChars(value, multiline)) {
+  if (HasControlCharacters(value, multiline)) {
     c.Add(path, "contains control characters");
   }
 }
@@ -290,6 +278,17 @@ void ValidateClinical(Collector& c, const v1::ReferralSubmission& s) {
 }
 
 }  // namespace
+
+bool HasControlCharacters(std::string_view s, bool allow_newlines) {
+  for (unsigned char c : s) {
+    if (c == 0x7f) return true;
+    if (c < 0x20) {
+      if (allow_newlines && (c == '\n' || c == '\r' || c == '\t')) continue;
+      return true;
+    }
+  }
+  return false;
+}
 
 bool IsValidRequestId(std::string_view id) {
   static const LazyRE2 kPattern = {R"([A-Za-z0-9._:\-]{1,128})"};

@@ -67,6 +67,9 @@ bool IsValidOdsCode(std::string_view code);           // 3-10 [A-Z0-9]
 bool IsValidGpPracticeCode(std::string_view code);    // [A-Z][0-9]{5}
 bool IsValidPhone(std::string_view phone);
 bool IsValidEmail(std::string_view email);
+// True if `s` holds ASCII control characters (newlines and tabs are allowed
+// when `allow_newlines`).
+bool HasControlCharacters(std::string_view s, bool allow_newlines);
 // Legal status code in the UK Core LegalStatusClassificationEngland list.
 bool IsKnownLegalStatusCode(std::string_view code);
 

@@ -7,23 +7,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/descriptor.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "common/fingerprint.h"
+#include "proto/signpost/proto_bytes.h"
 
 namespace signpost::services {
-namespace {
-
-uint64_t Fnv1a64(const std::string& bytes) {
-  uint64_t h = 14695981039346656037ULL;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
-}  // namespace
-
 uint64_t FilterFingerprint(const google::protobuf::Message& request) {
   std::unique_ptr<google::protobuf::Message> copy(request.New());
   copy->CopyFrom(request);
@@ -32,14 +19,7 @@ uint64_t FilterFingerprint(const google::protobuf::Message& request) {
   for (const char* name : {"page_token", "page_size"}) {
     if (const auto* field = desc->FindFieldByName(name)) refl->ClearField(copy.get(), field);
   }
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    copy->SerializeToCodedStream(&coded);
-  }
-  return Fnv1a64(bytes);
+  return Fingerprint64(DeterministicBytes(*copy));
 }
 
 std::string EncodePageToken(const std::string& resume_after_id, uint64_t fingerprint) {

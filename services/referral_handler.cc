@@ -27,13 +27,6 @@ constexpr int kMaxStatusFilters = 16;
 constexpr size_t kMaxIdLength = 64;
 constexpr size_t kMaxReasonLength = 500;
 
-bool HasControlChars(const std::string& s) {
-  for (unsigned char c : s) {
-    if (c < 0x20 || c == 0x7f) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 ReferralHandler::ReferralHandler(storage::ReferralStore& store, RuleRegistry& rules,
@@ -231,7 +224,7 @@ absl::StatusOr<v1::WithdrawReferralResponse> ReferralHandler::Withdraw(
   } else if (reason.size() > kMaxReasonLength) {
     violations.push_back({"reason", absl::StrCat("is longer than ", kMaxReasonLength,
                                                  " characters")});
-  } else if (HasControlChars(reason)) {
+  } else if (router::HasControlCharacters(reason, /*allow_newlines=*/false)) {
     violations.push_back({"reason", "contains control characters"});
   }
   if (!violations.empty()) return InvalidArgumentFromViolations(violations);

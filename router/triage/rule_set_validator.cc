@@ -8,9 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
-#include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/tokenizer.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "proto/signpost/proto_bytes.h"
 #include "google/protobuf/text_format.h"
 #include "re2/re2.h"
 #include "router/triage/text_matcher.h"
@@ -34,15 +33,6 @@ class ParseErrors final : public google::protobuf::io::ErrorCollector {
   void AddWarning(int line, int column, const std::string& message) override {}
   std::vector<RuleSetProblem> problems;
 };
-
-std::string Deterministic(const google::protobuf::Message& m) {
-  std::string out;
-  google::protobuf::io::StringOutputStream stream(&out);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  m.SerializeToCodedStream(&coded);
-  return out;
-}
 
 bool ValidId(const std::string& id) {
   static const LazyRE2 kId = {R"([a-z0-9][a-z0-9_.\-]{0,63})"};
@@ -300,7 +290,7 @@ class Validator {
         }
       }
       if (r.band() != v1::URGENCY_BAND_UNSPECIFIED) {
-        const std::string key = Deterministic(r.when());
+        const std::string key = DeterministicBytes(r.when());
         auto [it, inserted] = by_condition.emplace(key, std::make_pair(r.id(), r.band()));
         if (!inserted && it->second.second != r.band()) {
           Add("rules", i, absl::StrCat(who, ": has the same condition as rule \"", it->second.first,

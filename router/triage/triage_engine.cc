@@ -6,8 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "common/fingerprint.h"
+#include "proto/signpost/proto_bytes.h"
 #include "proto/signpost/proto_time.h"
 #include "router/triage/rule_set_validator.h"
 #include "router/triage/triage_facts.h"
@@ -264,19 +264,8 @@ void CollectPatterns(const v1::TriageCondition& c, const std::string& rule_id,
 TriageEngine::~TriageEngine() = default;
 
 std::string RuleSetVersion(const v1::RuleSet& rules) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    rules.SerializeToCodedStream(&coded);
-  }
-  uint64_t h = 14695981039346656037ULL;  // FNV-1a: identification, not security
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return absl::StrCat(rules.version(), "+", absl::Hex(h, absl::kZeroPad16));
+  return absl::StrCat(rules.version(), "+",
+                      absl::Hex(Fingerprint64(DeterministicBytes(rules)), absl::kZeroPad16));
 }
 
 absl::StatusOr<std::shared_ptr<const TriageEngine>> TriageEngine::FromText(std::string_view text) {
