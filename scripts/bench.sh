@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Reproduces the figures in docs/BENCHMARKS.md on this machine:
+#   ./scripts/bench.sh            # full run (several minutes)
+#   ./scripts/bench.sh --smoke    # seconds: the harness works (ctest)
+# Builds, then: triage and directory micro-benchmarks, durable-write
+# ceilings, and a real server (embedded RocksDB in a temp dir, default rules,
+# demo borough) under closed-loop load at 1, 4, 16 and 64 in flight and an
+# open-loop load at half the measured maximum.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="${SIGNPOST_BUILD_DIR:-$root/build}"
+smoke=0
+[[ "${1:-}" == "--smoke" ]] && smoke=1
+if [[ $smoke -eq 0 ]]; then
+  "$root/scripts/install_deps.sh"
+  "$root/scripts/build.sh"
+fi
+seconds=5; micro=0.3
+[[ $smoke -eq 1 ]] && seconds=0.3 && micro=0.01
+work="$(mktemp -d "${TMPDIR:-/tmp}/signpost-bench-XXXXXX")"
+server_pid=""
+cleanup() { [[ -n "$server_pid" ]] && kill -TERM "$server_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+echo "== machine: $(nproc) cores, $(uname -r), $(date -u +%FT%TZ)"
+if [[ $smoke -eq 0 ]]; then
+  echo "== triage";    "$build/bench/triage_bench" --benchmark_min_time=$micro 2>/dev/null | grep BM_
+  echo "== directory"; "$build/bench/directory_bench" --benchmark_min_time=$micro 2>/dev/null | grep BM_
+  echo "== durable-write ceilings"; "$build/bench/durability_bench" --dir="$work" --seconds=2
+else
+  "$build/bench/durability_bench" --dir="$work" --smoke
+fi
+
+"$build/services/signpost_server" --data_dir="$work/data" --listen=127.0.0.1:0 \
+  --port_file="$work/port" --rules="$root/deploy/rules/triage.textproto" \
+  --seed_services="$root/deploy/directory/demo_services.json" \
+  --seed_roster="$root/deploy/directory/demo_roster.json" --log_level=warn &
+server_pid=$!
+for _ in $(seq 1 400); do [[ -s "$work/port" ]] && break; sleep 0.05; done
+server="127.0.0.1:$(cat "$work/port")"
+echo "== server under load ($server)"
+best=0
+levels=(1 4 16 64); [[ $smoke -eq 1 ]] && levels=(1 4)
+for n in "${levels[@]}"; do
+  line=$("$build/bench/load_gen" --server="$server" --mode=closed --concurrency="$n" --seconds="$seconds" --seed="$n")
+  echo "$line"
+  rate=$(sed -E 's/.* rate=([0-9]+).*/\1/' <<<"$line")
+  (( rate > best )) && best=$rate
+done
+"$build/bench/load_gen" --server="$server" --mode=closed --rpc=get --concurrency=16 --seconds="$seconds"
+half=$(( best / 2 )); (( half < 1 )) && half=1
+"$build/bench/load_gen" --server="$server" --mode=open --rate="$half" --seconds="$seconds" --seed=99
+echo "bench: done"
