@@ -100,7 +100,8 @@ std::shared_ptr<const DirectorySnapshot> DirectorySnapshot::Build(
     } else {
       for (int n : s.eligibility().needs()) snap->by_need_[n].push_back(i);
     }
-    const auto districts = ServiceDistricts(s);
+    snap->districts_.push_back(ServiceDistricts(s));  // computed once, not per search
+    const auto& districts = snap->districts_.back();
     if (districts.empty()) {
       snap->no_area_restriction_.push_back(i);
     } else {
@@ -229,10 +230,11 @@ v1::SearchServicesResponse DirectorySnapshot::Search(const v1::SearchServicesReq
       }
     }
     // Area: postcode district or area name, when the service restricts it.
-    const auto districts = ServiceDistricts(s);
+    const auto& districts = districts_[index];
     const bool area_restricted = !districts.empty() || !e.areas().empty();
     if (area_restricted && (!district.empty() || !area.empty())) {
-      const bool district_ok = !district.empty() && Has(districts, district);
+      const bool district_ok = !district.empty() &&
+                               std::binary_search(districts.begin(), districts.end(), district);
       bool area_ok = false;
       for (const auto& a : e.areas()) area_ok = area_ok || (!area.empty() && Lower(a) == area);
       if (district_ok) {

@@ -49,6 +49,7 @@ class DirectorySnapshot {
   std::vector<int> Candidates(const signpost::v1::SearchServicesRequest& request) const;
 
   std::vector<signpost::v1::DirectoryServiceRecord> services_;  // sorted by id
+  std::vector<std::vector<std::string>> districts_;             // per service, sorted
   std::map<std::string, int> by_id_;
   // Index: need -> services that serve it; plus services with no need
   // restriction. District -> services restricted to it; plus services with
