@@ -9,6 +9,7 @@
 #include "tests/router/triage/triage_testing.h"
 #include "tests/testing/referral_fixtures.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/service_stack.h"
 #include "tests/testing/temp_dir.h"
 
 namespace signpost::services {
@@ -32,33 +33,12 @@ v1::DirectoryServiceRecord Cmht(const std::string& id) {
 
 class DirectoryHandlerTest : public ::testing::Test {
  protected:
-  DirectoryHandlerTest() : clock_(testing::InHours()), ids_(clock_, 5) {
-    auto store = storage::ReferralStore::Open({.data_dir = dir_.Sub("db")});
-    EXPECT_TRUE(store.ok());
-    store_ = std::move(*store);
-    directory_store_ = storage::DirectoryStore::Create(store_->database());
-    registry_ = std::make_unique<DirectoryRegistry>(*directory_store_);
-    handler_ = std::make_unique<DirectoryHandler>(*registry_, clock_, absl::UTCTimeZone());
-    rules_ = std::make_unique<RuleRegistry>(testing::DefaultEngine(), clock_);
-    referrals_ = std::make_unique<ReferralHandler>(*store_, *rules_, registry_.get(), clock_, ids_,
-                                                   ReferralHandlerOptions{});
-  }
+  v1::Referral Submit(v1::SubmitReferralRequest r) { return stack_.SubmitOk(r); }
 
-  v1::Referral Submit(v1::SubmitReferralRequest r) {
-    auto out = referrals_->Submit(r);
-    EXPECT_TRUE(out.ok()) << out.status();
-    return out.ok() ? out->referral() : v1::Referral();
-  }
-
-  testing::TempDir dir_;
-  testing::FakeClock clock_;
-  IdGenerator ids_;
-  std::unique_ptr<storage::ReferralStore> store_;
-  std::unique_ptr<storage::DirectoryStore> directory_store_;
-  std::unique_ptr<DirectoryRegistry> registry_;
-  std::unique_ptr<DirectoryHandler> handler_;
-  std::unique_ptr<RuleRegistry> rules_;
-  std::unique_ptr<ReferralHandler> referrals_;
+  testing::ServiceStack stack_{testing::InHours(), 5, /*with_directory=*/true};
+  std::unique_ptr<storage::DirectoryStore>& directory_store_ = stack_.directory_store;
+  std::unique_ptr<DirectoryHandler> handler_ = std::make_unique<DirectoryHandler>(
+      *stack_.directory, stack_.clock, absl::UTCTimeZone());
 };
 
 TEST_F(DirectoryHandlerTest, UpsertValidatesEveryField) {

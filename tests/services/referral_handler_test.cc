@@ -9,6 +9,7 @@
 #include "tests/testing/referral_fixtures.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/router/triage/triage_testing.h"
+#include "tests/testing/service_stack.h"
 #include "tests/testing/temp_dir.h"
 
 namespace signpost::services {
@@ -26,28 +27,13 @@ const absl::Time kStart =
 
 class ReferralHandlerTest : public ::testing::Test {
  protected:
-  ReferralHandlerTest() : clock_(kStart), ids_(clock_, 7) {
-    auto store = storage::ReferralStore::Open({.data_dir = dir_.Sub("db")});
-    EXPECT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
-    rules_ = std::make_unique<RuleRegistry>(testing::DefaultEngine(), clock_);
-    handler_ = std::make_unique<ReferralHandler>(*store_, *rules_, nullptr, clock_, ids_,
-                                                 ReferralHandlerOptions{});
-  }
+  v1::Referral SubmitOk(const v1::SubmitReferralRequest& r) { return stack_.SubmitOk(r); }
 
-  v1::Referral SubmitOk(const v1::SubmitReferralRequest& r) {
-    auto response = handler_->Submit(r);
-    EXPECT_TRUE(response.ok()) << response.status();
-    clock_.Advance(absl::Seconds(1));
-    return response.ok() ? response->referral() : v1::Referral();
-  }
-
-  testing::TempDir dir_;
-  testing::FakeClock clock_;
-  IdGenerator ids_;
-  std::unique_ptr<storage::ReferralStore> store_;
-  std::unique_ptr<RuleRegistry> rules_;
-  std::unique_ptr<ReferralHandler> handler_;
+  testing::ServiceStack stack_{kStart, 7};
+  testing::FakeClock& clock_ = stack_.clock;
+  std::unique_ptr<storage::ReferralStore>& store_ = stack_.store;
+  std::unique_ptr<RuleRegistry>& rules_ = stack_.rules;
+  std::unique_ptr<ReferralHandler>& handler_ = stack_.referrals;
 };
 
 TEST_F(ReferralHandlerTest, SubmitTriagesAndStoresTheDecisionWithTheReferral) {

@@ -12,6 +12,7 @@
 #include "tests/router/triage/triage_testing.h"
 #include "tests/testing/referral_fixtures.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/service_stack.h"
 #include "tests/testing/temp_dir.h"
 
 namespace signpost::services {
@@ -42,32 +43,19 @@ v1::TriageRule* RuleById(v1::RuleSet& rules, const std::string& id) {
 
 class TriageHandlerTest : public ::testing::Test {
  protected:
-  TriageHandlerTest() : clock_(testing::InHours()), ids_(clock_, 11) {
-    auto store = storage::ReferralStore::Open({.data_dir = dir_.Sub("db")});
-    EXPECT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
-    rules_ = std::make_unique<RuleRegistry>(testing::DefaultEngine(), clock_);
-    referrals_ = std::make_unique<ReferralHandler>(*store_, *rules_, nullptr, clock_, ids_,
-                                                   ReferralHandlerOptions{});
-    triage_ = std::make_unique<TriageHandler>(*store_, *rules_, clock_, ReferralHandlerOptions{});
-  }
-
   v1::Referral Submit(const std::string& id, v1::RiskLevel to_self) {
     v1::SubmitReferralRequest r = testing::ValidGpReferral(id);
     r.mutable_submission()->mutable_risk()->set_to_self(to_self);
-    auto response = referrals_->Submit(r);
-    EXPECT_TRUE(response.ok()) << response.status();
-    clock_.Advance(absl::Minutes(1));
-    return response.ok() ? response->referral() : v1::Referral();
+    return stack_.SubmitOk(r, absl::Minutes(1));
   }
 
-  testing::TempDir dir_;
-  testing::FakeClock clock_;
-  IdGenerator ids_;
-  std::unique_ptr<storage::ReferralStore> store_;
-  std::unique_ptr<RuleRegistry> rules_;
-  std::unique_ptr<ReferralHandler> referrals_;
-  std::unique_ptr<TriageHandler> triage_;
+  testing::ServiceStack stack_{testing::InHours(), 11};
+  testing::FakeClock& clock_ = stack_.clock;
+  std::unique_ptr<storage::ReferralStore>& store_ = stack_.store;
+  std::unique_ptr<RuleRegistry>& rules_ = stack_.rules;
+  std::unique_ptr<ReferralHandler>& referrals_ = stack_.referrals;
+  std::unique_ptr<TriageHandler> triage_ =
+      std::make_unique<TriageHandler>(*store_, *rules_, clock_, ReferralHandlerOptions{});
 };
 
 TEST_F(TriageHandlerTest, EvaluateIsADryRun) {
