@@ -73,8 +73,6 @@ class ReferralHandler {
   [[nodiscard]] absl::StatusOr<std::vector<signpost::v1::ReferralEvent>> NextEvents(
       WatchSubscription& sub, size_t max) const;
 
-  storage::ReferralStore& store() { return store_; }
-
  private:
   // Resolves an id or human reference to a referral id.
   absl::StatusOr<std::string> ResolveId(const std::string& id_or_reference) const;

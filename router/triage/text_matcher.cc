@@ -54,7 +54,6 @@ RE2::Options ScreenOptions(int64_t max_mem) {
 struct TextMatcher::Impl {
   explicit Impl(int64_t max_mem) : set(ScreenOptions(max_mem), RE2::UNANCHORED) {}
   RE2::Set set;
-  mutable std::atomic<int64_t> fallbacks{0};
 };
 
 
@@ -66,9 +65,7 @@ absl::Status CheckPattern(const std::string& pattern) {
 
 TextMatcher::~TextMatcher() = default;
 
-int64_t TextMatcher::screen_fallbacks() const {
-  return impl_->fallbacks.load(std::memory_order_relaxed);
-}
+
 
 absl::StatusOr<std::unique_ptr<TextMatcher>> TextMatcher::Create(
     const std::vector<std::string>& patterns, const NegationConfig& negation,
@@ -120,7 +117,6 @@ TextHits TextMatcher::Match(std::string_view text) const {
     if (error.kind == RE2::Set::kNoError) return hits;  // nothing matched
     // The screen's DFA gave up (out of memory on this text): a silent "no
     // match" here would under-triage, so check every pattern instead.
-    impl_->fallbacks.fetch_add(1, std::memory_order_relaxed);
     candidates.clear();
     for (size_t i = 0; i < patterns_.size(); ++i) candidates.push_back(static_cast<int>(i));
   }

@@ -16,7 +16,6 @@
 #ifndef SIGNPOST_ROUTER_TRIAGE_TEXT_MATCHER_H_
 #define SIGNPOST_ROUTER_TRIAGE_TEXT_MATCHER_H_
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -62,8 +61,6 @@ class TextMatcher {
   ~TextMatcher();
 
   TextHits Match(std::string_view text) const;
-  // How many Match() calls fell back from the screen (for tests/metrics).
-  int64_t screen_fallbacks() const;
   size_t pattern_count() const { return patterns_.size(); }
 
  private:
