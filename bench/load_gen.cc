@@ -4,6 +4,9 @@
 //   load_gen --server=127.0.0.1:50051 --mode=closed --concurrency=16 --seconds=5
 //   load_gen --server=127.0.0.1:50051 --mode=open --rate=800 --seconds=5
 //   load_gen ... --rpc=get        # GetReferral of ids submitted first
+//   load_gen ... --rpc=list       # ListReferrals, first page of 50
+//   load_gen ... --rpc=noop       # the server framework alone: a GetReferral
+//                                 # refused by validation (no storage)
 //
 // Closed loop: `concurrency` callers, each sending its next call when the
 // last returns. Open loop: calls are due at a fixed rate; each call's latency
@@ -142,7 +145,8 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if ((o.mode != "closed" && o.mode != "open") || (o.rpc != "submit" && o.rpc != "get") ||
+  if ((o.mode != "closed" && o.mode != "open") ||
+      (o.rpc != "submit" && o.rpc != "get" && o.rpc != "list" && o.rpc != "noop") ||
       o.concurrency < 1 || o.rate <= 0 || o.seconds <= 0) {
     std::fprintf(stderr, "bad flags\n");
     return 2;
@@ -153,7 +157,7 @@ int main(int argc, char** argv) {
   // For GetReferral, first create the ids to read.
   std::vector<std::string> ids;
   ReferralGenerator warm(o.seed + 1000);
-  if (o.rpc == "get") {
+  if (o.rpc == "get" || o.rpc == "list") {
     for (int i = 0; i < 200; ++i) {
       grpc::ClientContext ctx;
       v1::SubmitReferralResponse r;
@@ -176,9 +180,21 @@ int main(int argc, char** argv) {
       v1::SubmitReferralResponse r;
       return stub->SubmitReferral(&ctx, gen.Next(), &r).ok();
     }
+    if (o.rpc == "list") {
+      v1::ListReferralsRequest l;
+      l.set_page_size(50);
+      v1::ListReferralsResponse r;
+      return stub->ListReferrals(&ctx, l, &r).ok() && r.referrals_size() > 0;
+    }
     v1::GetReferralRequest g;
-    g.set_referral_id(ids[i % ids.size()]);
     v1::Referral r;
+    if (o.rpc == "noop") {
+      // Refused by validation before any storage work: the framework's cost
+      // (transport, worker pool, logging) alone.
+      g.set_referral_id("not-an-id!");
+      return stub->GetReferral(&ctx, g, &r).error_code() == grpc::StatusCode::INVALID_ARGUMENT;
+    }
+    g.set_referral_id(ids[i % ids.size()]);
     return stub->GetReferral(&ctx, g, &r).ok();
   };
 

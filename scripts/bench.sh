@@ -47,7 +47,9 @@ for n in "${levels[@]}"; do
   rate=$(sed -E 's/.* rate=([0-9]+).*/\1/' <<<"$line")
   (( rate > best )) && best=$rate
 done
-"$build/bench/load_gen" --server="$server" --mode=closed --rpc=get --concurrency=16 --seconds="$seconds"
+for rpc in noop get list; do
+  "$build/bench/load_gen" --server="$server" --mode=closed --rpc=$rpc --concurrency=16 --seconds="$seconds"
+done
 half=$(( best / 2 )); (( half < 1 )) && half=1
 "$build/bench/load_gen" --server="$server" --mode=open --rate="$half" --seconds="$seconds" --seed=99
 echo "bench: done"
