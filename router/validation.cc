@@ -275,6 +275,16 @@ void ValidateClinical(Collector& c, const v1::ReferralSubmission& s) {
   CheckText(c, base + ".consent.recorded_by", s.consent().recorded_by(), L::kShortNote,
             false);
   CheckText(c, base + ".correlation_id", s.correlation_id(), L::kCorrelationId, false);
+  const auto& prefs = s.preferences();
+  for (const auto* list : {&prefs.preferred_service_ids(), &prefs.declined_service_ids()}) {
+    const bool preferred = list == &prefs.preferred_service_ids();
+    const std::string path = base + (preferred ? ".preferences.preferred_service_ids"
+                                               : ".preferences.declined_service_ids");
+    if (list->size() > 10) c.Add(path, "has more than 10 items");
+    for (int i = 0; i < list->size(); ++i) {
+      CheckText(c, absl::StrCat(path, "[", i, "]"), list->Get(i), 128, true);
+    }
+  }
 }
 
 }  // namespace

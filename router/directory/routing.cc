@@ -144,8 +144,10 @@ void AddSignposts(const RoutingInput& in, const DirectorySnapshot& directory,
   const auto found = directory.Search(q, in.zone);
   std::set<std::string> pathways;
   for (const auto& tag : in.triage.pathways()) pathways.insert(tag.id());
+  const auto& declined = in.submission.preferences().declined_service_ids();
   for (const auto& m : found.matches()) {
     if (out->signposts_size() >= max) break;
+    if (std::find(declined.begin(), declined.end(), m.service().id()) != declined.end()) continue;
     // Only services that answer something the person needs.
     std::string reason;
     for (const auto& p : m.service().eligibility().pathways()) {
@@ -239,6 +241,15 @@ v1::RoutingDecision RouteReferral(const RoutingInput& in, const DirectorySnapsho
         if (std::find(p.begin(), p.end(), pathway) == p.end()) continue;  // must name it
       }
       std::string why_not;
+      const auto& prefs = in.submission.preferences();
+      if (std::find(prefs.declined_service_ids().begin(), prefs.declined_service_ids().end(),
+                    m.service().id()) != prefs.declined_service_ids().end()) {
+        v1::ExcludedService* x = last.add_excluded();
+        x->set_service_id(m.service().id());
+        x->set_name(m.service().name());
+        x->add_reasons("the person declined this service");
+        continue;
+      }
       if (!CanRespondInTime(m.service(), in, &why_not)) {
         v1::ExcludedService* x = last.add_excluded();
         x->set_service_id(m.service().id());
@@ -250,7 +261,15 @@ v1::RoutingDecision RouteReferral(const RoutingInput& in, const DirectorySnapsho
       c.mutable_service()->set_id(m.service().id());
       c.mutable_service()->set_name(m.service().name());
       std::vector<std::string> reasons(m.reasons().begin(), m.reasons().end());
-      c.set_score(m.score() + AccessibilityBonus(m.service(), in.submission.person(), &reasons));
+      double score = m.score() + AccessibilityBonus(m.service(), in.submission.person(), &reasons);
+      if (std::find(prefs.preferred_service_ids().begin(), prefs.preferred_service_ids().end(),
+                    m.service().id()) != prefs.preferred_service_ids().end()) {
+        // Decisive among eligible services for the same pathway (choice),
+        // never across the pathway order (clinical).
+        score += 100;
+        reasons.push_back("the person asked for this service");
+      }
+      c.set_score(score);
       for (auto& r : reasons) c.add_reasons(std::move(r));
       eligible.push_back(std::move(c));
     }

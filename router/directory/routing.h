@@ -13,7 +13,8 @@
 //   route, and the clock: for A and B the service must be open at receipt
 //   (a crisis is never routed to a closed service); for other bands it must
 //   open at some point before the response-by time. Ranked by capacity,
-//   locality, the person's language and accessibility needs.
+//   locality, the person's language and accessibility needs, and stated
+//   preferences (a preferred service ranks up; a declined one is excluded).
 // - The case manager: the person's existing one (continuity), else the best
 //   skills/language match with caseload headroom, else the team's queue.
 // - Relevant voluntary services are offered alongside (carer support,

@@ -203,6 +203,16 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"mha_code_unknown",
              [](auto& r) { S(r)->mutable_mental_health_act()->set_legal_status_code("11"); },
              {"submission.mental_health_act.legal_status_code"}},
+        Case{"too_many_preferred_services",
+             [](auto& r) {
+               for (int i = 0; i < 11; ++i) {
+                 S(r)->mutable_preferences()->add_preferred_service_ids("svc-" + std::to_string(i));
+               }
+             },
+             {"submission.preferences.preferred_service_ids"}},
+        Case{"empty_declined_service_id",
+             [](auto& r) { S(r)->mutable_preferences()->add_declined_service_ids(""); },
+             {"submission.preferences.declined_service_ids[0]"}},
         Case{"request_id_missing", [](auto& r) { r.clear_request_id(); }, {"request_id"}},
         Case{"request_id_bad_chars", [](auto& r) { r.set_request_id("a b"); }, {"request_id"}},
         Case{"request_id_too_long",

@@ -161,6 +161,21 @@ const std::vector<RouteCase>& Cases() {
          s.mutable_risk()->set_to_self(v1::RISK_LEVEL_LOW);
        },
        v1::ROUTING_OUTCOME_ROUTED, "", {}, "", "carers-centre"},
+      {"stated_preference_ranks_an_eligible_service_first",
+       [](S& s) {
+         s.add_presenting_needs(v1::PRESENTING_NEED_ANXIETY);
+         s.mutable_risk()->set_to_self(v1::RISK_LEVEL_LOW);
+         s.mutable_preferences()->add_preferred_service_ids("talking-therapies");
+       },
+       v1::ROUTING_OUTCOME_ROUTED, "talking-therapies", {}},
+      {"declined_service_is_never_used",
+       [](S& s) {
+         s.add_presenting_needs(v1::PRESENTING_NEED_ANXIETY);
+         s.mutable_risk()->set_to_self(v1::RISK_LEVEL_LOW);
+         s.mutable_preferences()->add_declined_service_ids("pcn-mh-practitioners");
+         s.mutable_preferences()->add_declined_service_ids("peer-support");
+       },
+       v1::ROUTING_OUTCOME_ROUTED, "", {"pcn-mh-practitioners"}},
       {"employment_need_offers_ips",
        [](S& s) {
          s.add_presenting_needs(v1::PRESENTING_NEED_ANXIETY);
