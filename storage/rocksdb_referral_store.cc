@@ -57,16 +57,13 @@ class RocksReferralStore final : public ReferralStore {
         idempotency_locks_(options.lock_stripes),
         reference_locks_(options.lock_stripes),
         referral_locks_(options.lock_stripes),
-        sequence_(last_seq) {
-    write_options_.sync = options.sync_writes;
-  }
+        sequence_(last_seq) {}
 
   std::shared_ptr<Database> database() const override { return database_; }
 
   absl::StatusOr<CreateOutcome> CreateReferral(
       v1::Referral referral, std::vector<v1::ReferralEvent> events,
-      std::string_view idempotency_scope,
-      absl::FunctionRef<std::string()> new_reference) override {
+      std::string_view idempotency_scope, absl::FunctionRef<std::string()> new_reference) override {
     if (events.empty()) return absl::InvalidArgumentError("a new referral needs an event");
     const std::string idem_key = keys::Idempotency(idempotency_scope, referral.request_id());
     LockManager::Guard idem_guard = idempotency_locks_.Lock(idem_key);
@@ -109,18 +106,18 @@ class RocksReferralStore final : public ReferralStore {
         {ColumnFamily::kReferrals, keys::Referral(id), referral.SerializeAsString()},
         {ColumnFamily::kIndexes, keys::StatusIndex(referral.status(), id), ""},
         {ColumnFamily::kIndexes, keys::ChannelIndex(referral.submission().channel(), id), ""},
-        {ColumnFamily::kIndexes,
-         keys::OrgIndex(referral.submission().referrer().ods_code(), id), ""},
+        {ColumnFamily::kIndexes, keys::OrgIndex(referral.submission().referrer().ods_code(), id),
+         ""},
         {ColumnFamily::kIndexes, keys::ReferenceIndex(reference), id},
         {ColumnFamily::kIdempotency, idem_key, id},
     };
     for (const auto& event : events) {
-      puts.push_back({ColumnFamily::kEvents, keys::Event(event.sequence()),
-                      event.SerializeAsString()});
+      puts.push_back(
+          {ColumnFamily::kEvents, keys::Event(event.sequence()), event.SerializeAsString()});
     }
     rocksdb::WriteBatch batch;
     absl::Status st = PutAll(batch, puts);
-    if (st.ok()) st = FromRocks(db_->Write(write_options_, &batch), "writing referral");
+    if (st.ok()) st = FromRocks(db_->Write(database_->impl().write, &batch), "writing referral");
     for (uint64_t seq : seqs) Publish(seq);
     SP_RETURN_IF_ERROR(st);
     return CreateOutcome{.created = true, .referral = std::move(referral)};
@@ -161,21 +158,23 @@ class RocksReferralStore final : public ReferralStore {
 
     const std::string id(referral_id);
     rocksdb::WriteBatch batch;
-    absl::Status st = PutAll(batch, {
-        {ColumnFamily::kReferrals, keys::Referral(id), updated.SerializeAsString()},
-        {ColumnFamily::kEvents, keys::Event(seq), event.SerializeAsString()},
-    });
+    absl::Status st = PutAll(
+        batch, {
+                   {ColumnFamily::kReferrals, keys::Referral(id), updated.SerializeAsString()},
+                   {ColumnFamily::kEvents, keys::Event(seq), event.SerializeAsString()},
+               });
     if (st.ok() && updated.status() != current.status()) {
-      st = FromRocks(batch.Delete(cf(ColumnFamily::kIndexes),
-                                  keys::StatusIndex(current.status(), id)),
-                     "batching index delete");
+      st = FromRocks(
+          batch.Delete(cf(ColumnFamily::kIndexes), keys::StatusIndex(current.status(), id)),
+          "batching index delete");
       if (st.ok()) {
-        st = FromRocks(batch.Put(cf(ColumnFamily::kIndexes),
-                                 keys::StatusIndex(updated.status(), id), ""),
-                       "batching index put");
+        st = FromRocks(
+            batch.Put(cf(ColumnFamily::kIndexes), keys::StatusIndex(updated.status(), id), ""),
+            "batching index put");
       }
     }
-    if (st.ok()) st = FromRocks(db_->Write(write_options_, &batch), "writing referral update");
+    if (st.ok())
+      st = FromRocks(db_->Write(database_->impl().write, &batch), "writing referral update");
     Publish(seq);
     SP_RETURN_IF_ERROR(st);
     return updated;
@@ -222,8 +221,8 @@ class RocksReferralStore final : public ReferralStore {
         stream->upper_slice = rocksdb::Slice(stream->upper);
         opts.iterate_upper_bound = &stream->upper_slice;
       }
-      stream->it.reset(db_->NewIterator(
-          opts, cf(primary ? ColumnFamily::kReferrals : ColumnFamily::kIndexes)));
+      stream->it.reset(
+          db_->NewIterator(opts, cf(primary ? ColumnFamily::kReferrals : ColumnFamily::kIndexes)));
       stream->it->Seek(stream->lower);
       SkipStartKey(*stream, q.start_after_id);
       streams.push_back(std::move(stream));
@@ -321,8 +320,7 @@ class RocksReferralStore final : public ReferralStore {
 
   absl::Status Checkpoint(const std::string& dir) const override {
     rocksdb::Checkpoint* raw = nullptr;
-    SP_RETURN_IF_ERROR(
-        FromRocks(rocksdb::Checkpoint::Create(db_, &raw), "creating checkpoint"));
+    SP_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_, &raw), "creating checkpoint"));
     std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
     return FromRocks(checkpoint->CreateCheckpoint(dir), "writing checkpoint");
   }
@@ -398,7 +396,6 @@ class RocksReferralStore final : public ReferralStore {
 
   std::shared_ptr<Database> database_;
   rocksdb::DB* db_;  // owned by database_
-  rocksdb::WriteOptions write_options_;
   LockManager idempotency_locks_;
   LockManager reference_locks_;
   LockManager referral_locks_;
@@ -417,8 +414,8 @@ absl::Status CheckSchemaVersion(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* me
   }
   SP_RETURN_IF_ERROR(FromRocks(s, "reading schema version"));
   if (value != std::to_string(kSchemaVersion)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "data directory has schema version ", value, "; this build supports ", kSchemaVersion));
+    return absl::FailedPreconditionError(absl::StrCat("data directory has schema version ", value,
+                                                      "; this build supports ", kSchemaVersion));
   }
   return absl::OkStatus();
 }
@@ -467,9 +464,9 @@ absl::StatusOr<std::shared_ptr<Database>> Database::Open(const StoreOptions& opt
   impl->crash_simulator = options.crash_simulator;
   impl->write.sync = options.sync_writes;
   rocksdb::DB* raw = nullptr;
-  SP_RETURN_IF_ERROR(FromRocks(
-      rocksdb::DB::Open(db_options, options.data_dir, descriptors, &impl->handles, &raw),
-      absl::StrCat("opening ", options.data_dir)));
+  SP_RETURN_IF_ERROR(
+      FromRocks(rocksdb::DB::Open(db_options, options.data_dir, descriptors, &impl->handles, &raw),
+                absl::StrCat("opening ", options.data_dir)));
   impl->db.reset(raw);  // from here Impl's destructor closes everything
 
   rocksdb::WriteOptions sync_write;
@@ -480,11 +477,9 @@ absl::StatusOr<std::shared_ptr<Database>> Database::Open(const StoreOptions& opt
 
 absl::StatusOr<std::unique_ptr<ReferralStore>> ReferralStore::Open(const StoreOptions& options) {
   SP_ASSIGN_OR_RETURN(std::shared_ptr<Database> database, Database::Open(options));
-  SP_ASSIGN_OR_RETURN(uint64_t last,
-                      LastEventSequence(*database->impl().db,
-                                        database->impl().cf(ColumnFamily::kEvents)));
-  return std::unique_ptr<ReferralStore>(
-      new RocksReferralStore(options, std::move(database), last));
+  SP_ASSIGN_OR_RETURN(uint64_t last, LastEventSequence(*database->impl().db,
+                                                       database->impl().cf(ColumnFamily::kEvents)));
+  return std::unique_ptr<ReferralStore>(new RocksReferralStore(options, std::move(database), last));
 }
 
 }  // namespace signpost::storage

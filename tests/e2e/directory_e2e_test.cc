@@ -1,13 +1,12 @@
 // End to end: the real server seeded with the demo borough directory
 // routes referrals, and the DirectoryService imports, searches and exports.
-#include <fstream>
-#include <sstream>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "signpost/v1/directory.grpc.pb.h"
 #include "signpost/v1/referral.grpc.pb.h"
 #include "tests/e2e/server_process.h"
+#include "tests/testing/read_file.h"
 #include "tests/testing/referral_fixtures.h"
 #include "tests/testing/temp_dir.h"
 
@@ -20,13 +19,6 @@ std::unique_ptr<grpc::ClientContext> Ctx() {
   auto ctx = std::make_unique<grpc::ClientContext>();
   ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   return ctx;
-}
-
-std::string Read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 class DirectoryE2eTest : public ::testing::Test {
@@ -93,7 +85,8 @@ TEST_F(DirectoryE2eTest, NoEligibleServiceEndsUnmatchedInTheReviewQueue) {
 
 TEST_F(DirectoryE2eTest, ImportSearchAndExport) {
   v1::ImportDirectoryRequest import;
-  import.set_json(Read(std::string(SIGNPOST_TEST_DATA_DIR) + "/oruk/hsds3-examples/service_full.json"));
+  import.set_json(testing::ReadTextFile(std::string(SIGNPOST_TEST_DATA_DIR) +
+                                        "/oruk/hsds3-examples/service_full.json"));
   v1::ImportDirectoryResponse imported;
   ASSERT_TRUE(directory_->ImportDirectory(Ctx().get(), import, &imported).ok());
   EXPECT_EQ(imported.imported(), 1);
@@ -108,11 +101,13 @@ TEST_F(DirectoryE2eTest, ImportSearchAndExport) {
   v1::SearchServicesResponse found;
   ASSERT_TRUE(directory_->SearchServices(Ctx().get(), q, &found).ok());
   bool counselling = false;
-  for (const auto& m : found.matches()) counselling |= m.service().name() == "Community Counselling";
+  for (const auto& m : found.matches())
+    counselling |= m.service().name() == "Community Counselling";
   EXPECT_TRUE(counselling);
 
   v1::ImportDirectoryRequest bad;
-  bad.set_json(Read(std::string(SIGNPOST_TEST_DATA_DIR) + "/oruk/negative/service_list_INVALID.json"));
+  bad.set_json(testing::ReadTextFile(std::string(SIGNPOST_TEST_DATA_DIR) +
+                                     "/oruk/negative/service_list_INVALID.json"));
   ASSERT_TRUE(directory_->ImportDirectory(Ctx().get(), bad, &imported).ok());
   EXPECT_EQ(imported.rejected(), 4);
   EXPECT_EQ(imported.imported(), 0);

@@ -11,6 +11,7 @@
 #include "services/grpc_status.h"
 #include "signpost/v1/referral.grpc.pb.h"
 #include "tests/e2e/server_process.h"
+#include "tests/testing/read_file.h"
 #include "tests/testing/referral_fixtures.h"
 #include "tests/testing/temp_dir.h"
 
@@ -117,9 +118,8 @@ TEST_F(ServerE2eTest, WatchFollowsLiveEventsInOrder) {
     auto stub = v1::ReferralService::NewStub(server_.NewChannel());
     for (int i = 0; i < 20; ++i) {
       v1::SubmitReferralResponse r;
-      ASSERT_TRUE(stub->SubmitReferral(Ctx().get(), ValidGpReferral("live-" + std::to_string(i)),
-                                       &r)
-                      .ok());
+      ASSERT_TRUE(
+          stub->SubmitReferral(Ctx().get(), ValidGpReferral("live-" + std::to_string(i)), &r).ok());
     }
     v1::WithdrawReferralRequest w;
     w.set_referral_id(a.referral_id());
@@ -277,8 +277,7 @@ TEST(ServerLogTest, LogsNeverContainPersonalData) {
   for (const std::string& pii :
        {p.nhs_number(), std::string("999 000 0018"), std::string("943 476 5918"),
         std::string("9434765918"), p.given_name(), p.family_name(), p.postcode(),
-        p.contact().phone(), r.submission().story().substr(0, 20),
-        ok.referral().reference()}) {
+        p.contact().phone(), r.submission().story().substr(0, 20), ok.referral().reference()}) {
     EXPECT_THAT(logged, ::testing::Not(::testing::HasSubstr(pii))) << "log leaks: " << pii;
   }
 }
@@ -289,19 +288,13 @@ TEST(ServerLogTest, LogsNeverContainPersonalData) {
 namespace signpost {
 namespace {
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 TEST(ServerTlsTest, ServesOverTlsWhenCertificateAndKeyAreGiven) {
   testing::TempDir dir;
   const std::string cert = dir.Sub("cert.pem"), key = dir.Sub("key.pem");
   const std::string cmd =
       "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
-      "-addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert + " 2>/dev/null";
+      "-addext subjectAltName=IP:127.0.0.1 -keyout " +
+      key + " -out " + cert + " 2>/dev/null";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << "openssl is required (scripts/install_deps.sh)";
   testing::ServerProcess server(dir.Sub("data"), {"--tls_cert=" + cert, "--tls_key=" + key});
   // Start() probes health over plaintext, which a TLS server must refuse.
@@ -309,7 +302,7 @@ TEST(ServerTlsTest, ServesOverTlsWhenCertificateAndKeyAreGiven) {
   ASSERT_FALSE(server.Exited()) << "server should be running with TLS";
 
   grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = ReadAll(cert);
+  ssl.pem_root_certs = testing::ReadTextFile(cert);
   auto channel = grpc::CreateChannel(server.Address(), grpc::SslCredentials(ssl));
   auto stub = v1::ReferralService::NewStub(channel);
   v1::SubmitReferralResponse response;

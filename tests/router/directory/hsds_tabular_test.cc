@@ -1,11 +1,10 @@
 #include "router/directory/hsds_tabular.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/read_file.h"
 
 namespace signpost::router {
 namespace {
@@ -14,18 +13,11 @@ namespace v1 = ::signpost::v1;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-std::string Read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::map<std::string, std::string> CsvPackage() {
   std::map<std::string, std::string> files;
   const std::string dir = std::string(SIGNPOST_TEST_DATA_DIR) + "/oruk/hsds3-examples/csv";
   for (const auto& f : std::filesystem::directory_iterator(dir)) {
-    files[f.path().filename().string()] = Read(f.path().string());
+    files[f.path().filename().string()] = testing::ReadTextFile(f.path().string());
   }
   EXPECT_GE(files.size(), 20u) << "the CSV test data package is missing";
   return files;
@@ -49,7 +41,8 @@ TEST(HsdsTabularTest, CsvAndJsonFormsProduceTheSameService) {
   ASSERT_THAT(csv.errors, IsEmpty());
   ASSERT_EQ(csv.services.size(), 1u);
   const OrukImport json =
-      ImportOrukJson(Read(std::string(SIGNPOST_TEST_DATA_DIR) + "/oruk/hsds3-examples/service_full.json"),
+      ImportOrukJson(testing::ReadTextFile(std::string(SIGNPOST_TEST_DATA_DIR) +
+                                           "/oruk/hsds3-examples/service_full.json"),
                      "same");
   ASSERT_EQ(json.services.size(), 1u);
   v1::DirectoryServiceRecord a = csv.services[0], b = json.services[0];

@@ -1,12 +1,11 @@
 #include "router/directory/oruk_import.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "router/directory/directory_snapshot.h"
+#include "tests/testing/read_file.h"
 
 namespace signpost::router {
 namespace {
@@ -17,11 +16,10 @@ using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 
 std::string Oruk(const std::string& relative) {
-  std::ifstream in(std::string(SIGNPOST_TEST_DATA_DIR) + "/oruk/" + relative);
-  EXPECT_TRUE(in.good()) << "missing test data " << relative;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  std::string text =
+      testing::ReadTextFile(std::string(SIGNPOST_TEST_DATA_DIR) + "/oruk/" + relative);
+  EXPECT_FALSE(text.empty()) << "missing test data " << relative;
+  return text;
 }
 
 std::vector<std::string> ErrorFields(const OrukImport& r) {
@@ -149,7 +147,8 @@ TEST(OrukImportTest, GarbageIsAnErrorNotACrash) {
   EXPECT_THAT(ErrorFields(ImportOrukJson("[1,2,3]", "x")), ElementsAre("0:"));
   EXPECT_THAT(ErrorFields(ImportOrukJson(R"({"contents": 5})", "x")), ElementsAre("0:contents"));
   const OrukImport typed = ImportOrukJson(
-      R"({"id": 7, "name": ["x"], "description": "d", "status": "active", "minimum_age": "ten"})", "x");
+      R"({"id": 7, "name": ["x"], "description": "d", "status": "active", "minimum_age": "ten"})",
+      "x");
   EXPECT_THAT(ErrorFields(typed), UnorderedElementsAre("0:id", "0:name", "0:minimum_age"));
 }
 

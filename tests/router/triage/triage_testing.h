@@ -3,24 +3,16 @@
 #ifndef SIGNPOST_TESTS_ROUTER_TRIAGE_TRIAGE_TESTING_H_
 #define SIGNPOST_TESTS_ROUTER_TRIAGE_TRIAGE_TESTING_H_
 
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "router/triage/triage_engine.h"
 #include "signpost/v1/referral.pb.h"
+#include "tests/testing/read_file.h"
 
 namespace signpost::testing {
-
-inline std::string ReadTextFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 inline std::string DefaultRulesText() { return ReadTextFile(SIGNPOST_DEFAULT_RULES); }
 
@@ -66,7 +58,8 @@ inline signpost::v1::ReferralSubmission NeutralReferral() {
 
 // Date of birth such that the person is exactly `years` (decimal) old on
 // InHours(): derived by walking back from the evaluation day.
-inline void SetAgeOn(signpost::v1::ReferralSubmission& s, int whole_years, int days_after_birthday) {
+inline void SetAgeOn(signpost::v1::ReferralSubmission& s, int whole_years,
+                     int days_after_birthday) {
   const absl::CivilDay today(2026, 11, 24);
   const absl::CivilDay birthday_this_year(today.year(), today.month(), today.day());
   const absl::CivilDay last_birthday = birthday_this_year - days_after_birthday;
