@@ -150,7 +150,8 @@ int main(int argc, char** argv) {
   signpost::IdGenerator ids(signpost::RealClock());
   const std::string value = TypicalReferral(ids, 0).SerializeAsString();
   std::printf("typical stored referral: %zu bytes\n", value.size());
-  const std::vector<int> concurrency = o.smoke ? std::vector<int>{1, 4} : std::vector<int>{1, 4, 16, 64};
+  const std::vector<int> concurrency =
+      o.smoke ? std::vector<int>{1, 4} : std::vector<int>{1, 4, 16, 64};
   std::vector<double> raw_rate;
 
   // 2. Raw RocksDB sync writes.
@@ -160,9 +161,8 @@ int main(int argc, char** argv) {
     auto db = signpost::storage::RawSyncWriter::Open(path);
     if (!db.ok()) return 1;
     for (int w : concurrency) {
-      auto [rate, lat] = Run(o, w, [&](int t, int i) {
-        return (*db)->Put(absl::StrCat("k", t, "-", i), value).ok();
-      });
+      auto [rate, lat] = Run(
+          o, w, [&](int t, int i) { return (*db)->Put(absl::StrCat("k", t, "-", i), value).ok(); });
       raw_rate.push_back(rate);
       std::printf("raw RocksDB Write(sync) writers=%-3d %8.0f writes/s  p50=%.0f us p99=%.0f us\n",
                   w, rate, Percentile(lat, 0.5), Percentile(lat, 0.99));
@@ -186,11 +186,12 @@ int main(int argc, char** argv) {
         v1::Referral r = TypicalReferral(ids, seq.fetch_add(1));
         v1::ReferralEvent e;
         e.set_referral_id(r.referral_id());
-        auto outcome =
-            (*store)->CreateReferral(r, {e, e, e}, "G85001", [&] { return ids.NextReference(); });
+        auto outcome = (*store)->CreateReferral(r, {e, e, e}, "G85001",
+                                                [&] { return ids.NextReference(); }, {});
         return outcome.ok() && outcome->created;  // a replay would not be a durable write
       });
-      const long under_100us = std::count_if(lat.begin(), lat.end(), [](double x) { return x < 100; });
+      const long under_100us =
+          std::count_if(lat.begin(), lat.end(), [](double x) { return x < 100; });
       std::printf(
           "ReferralStore create  writers=%-3d %8.0f referrals/s p50=%.0f us p99=%.0f us "
           "p99.9=%.0f us  ratio to raw=%.2f  (%ld of %zu under 100 us)\n",

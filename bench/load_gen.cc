@@ -27,7 +27,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/grpcpp.h"
-#include "signpost/v1/referral.grpc.pb.h"
+#include "signpost/v1/referral_service.grpc.pb.h"
 
 namespace {
 
@@ -61,13 +61,16 @@ class ReferralGenerator {
         "Restrictive eating for a year, weight stable, wants help.",
         "Forgetful for a year, family worried, lives alone.",
     };
-    static const char* const kPostcodes[] = {"SE6 4RU", "SE13 5AB", "SE4 1AA", "SE8 3BT",
+    static const char* const kPostcodes[] = {"SE6 4RU",  "SE13 5AB", "SE4 1AA",  "SE8 3BT",
                                              "SE12 9ND", "SE23 2EE", "SE26 4PP", "SE14 6JL"};
-    static const v1::PresentingNeed kNeeds[] = {
-        v1::PRESENTING_NEED_LOW_MOOD_DEPRESSION, v1::PRESENTING_NEED_ANXIETY,
-        v1::PRESENTING_NEED_PSYCHOSIS, v1::PRESENTING_NEED_PERINATAL,
-        v1::PRESENTING_NEED_HOUSING, v1::PRESENTING_NEED_SUICIDAL_IDEATION,
-        v1::PRESENTING_NEED_EATING_DISORDER, v1::PRESENTING_NEED_MEMORY_COGNITION};
+    static const v1::PresentingNeed kNeeds[] = {v1::PRESENTING_NEED_LOW_MOOD_DEPRESSION,
+                                                v1::PRESENTING_NEED_ANXIETY,
+                                                v1::PRESENTING_NEED_PSYCHOSIS,
+                                                v1::PRESENTING_NEED_PERINATAL,
+                                                v1::PRESENTING_NEED_HOUSING,
+                                                v1::PRESENTING_NEED_SUICIDAL_IDEATION,
+                                                v1::PRESENTING_NEED_EATING_DISORDER,
+                                                v1::PRESENTING_NEED_MEMORY_COGNITION};
     const int kind = static_cast<int>(rng_() % 8);
     v1::SubmitReferralRequest r;
     r.set_request_id(absl::StrCat("load-", seed_, "-", counter_++));
@@ -161,7 +164,8 @@ int main(int argc, char** argv) {
     for (int i = 0; i < 200; ++i) {
       grpc::ClientContext ctx;
       v1::SubmitReferralResponse r;
-      if (stub->SubmitReferral(&ctx, warm.Next(), &r).ok()) ids.push_back(r.referral().referral_id());
+      if (stub->SubmitReferral(&ctx, warm.Next(), &r).ok())
+        ids.push_back(r.referral().referral_id());
     }
     if (ids.empty()) {
       std::fprintf(stderr, "could not create referrals to read\n");
@@ -199,8 +203,8 @@ int main(int argc, char** argv) {
   };
 
   const auto start = Clock::now();
-  const auto end = start + std::chrono::duration_cast<Clock::duration>(
-                               std::chrono::duration<double>(o.seconds));
+  const auto end =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
   std::vector<std::thread> threads;
   if (o.mode == "closed") {
     for (int t = 0; t < o.concurrency; ++t) {

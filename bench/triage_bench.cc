@@ -145,7 +145,8 @@ void BM_DurableCreate(benchmark::State& state) {
       *r.mutable_submission() = s;
       v1::ReferralEvent e;
       e.set_referral_id(r.referral_id());
-      auto outcome = (*store)->CreateReferral(r, {e, e}, "G85001", [&] { return ids.NextReference(); });
+      auto outcome =
+          (*store)->CreateReferral(r, {e, e}, "G85001", [&] { return ids.NextReference(); }, {});
       if (!outcome.ok()) std::abort();
     }
   }

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/referral_status.h"
 
 namespace signpost::router {
 namespace {
@@ -25,25 +26,19 @@ const std::set<Edge>& Edges() {
         {v1::REFERRAL_STATUS_NEEDS_REVIEW, v1::REFERRAL_STATUS_ROUTED,
          v1::REFERRAL_STATUS_UNMATCHED, v1::REFERRAL_STATUS_SIGNPOSTED});
     add(v1::REFERRAL_STATUS_NEEDS_REVIEW,
-        {v1::REFERRAL_STATUS_TRIAGED, v1::REFERRAL_STATUS_ROUTED,
-         v1::REFERRAL_STATUS_UNMATCHED, v1::REFERRAL_STATUS_SIGNPOSTED});
-    add(v1::REFERRAL_STATUS_ROUTED,
-        {v1::REFERRAL_STATUS_ACCEPTED, v1::REFERRAL_STATUS_DECLINED});
+        {v1::REFERRAL_STATUS_TRIAGED, v1::REFERRAL_STATUS_ROUTED, v1::REFERRAL_STATUS_UNMATCHED,
+         v1::REFERRAL_STATUS_SIGNPOSTED});
+    add(v1::REFERRAL_STATUS_ROUTED, {v1::REFERRAL_STATUS_ACCEPTED, v1::REFERRAL_STATUS_DECLINED});
     add(v1::REFERRAL_STATUS_UNMATCHED,
         {v1::REFERRAL_STATUS_ROUTED, v1::REFERRAL_STATUS_SIGNPOSTED});
     add(v1::REFERRAL_STATUS_SIGNPOSTED,
-        {v1::REFERRAL_STATUS_CLOSED, v1::REFERRAL_STATUS_UNMATCHED,
-         v1::REFERRAL_STATUS_ROUTED});
-    add(v1::REFERRAL_STATUS_DECLINED,
-        {v1::REFERRAL_STATUS_ROUTED, v1::REFERRAL_STATUS_UNMATCHED,
-         v1::REFERRAL_STATUS_SIGNPOSTED});
+        {v1::REFERRAL_STATUS_CLOSED, v1::REFERRAL_STATUS_UNMATCHED, v1::REFERRAL_STATUS_ROUTED});
+    add(v1::REFERRAL_STATUS_DECLINED, {v1::REFERRAL_STATUS_ROUTED, v1::REFERRAL_STATUS_UNMATCHED,
+                                       v1::REFERRAL_STATUS_SIGNPOSTED});
     add(v1::REFERRAL_STATUS_ACCEPTED,
-        {v1::REFERRAL_STATUS_IN_PROGRESS, v1::REFERRAL_STATUS_ON_HOLD,
-         v1::REFERRAL_STATUS_CLOSED});
-    add(v1::REFERRAL_STATUS_IN_PROGRESS,
-        {v1::REFERRAL_STATUS_ON_HOLD, v1::REFERRAL_STATUS_CLOSED});
-    add(v1::REFERRAL_STATUS_ON_HOLD,
-        {v1::REFERRAL_STATUS_IN_PROGRESS, v1::REFERRAL_STATUS_CLOSED});
+        {v1::REFERRAL_STATUS_IN_PROGRESS, v1::REFERRAL_STATUS_ON_HOLD, v1::REFERRAL_STATUS_CLOSED});
+    add(v1::REFERRAL_STATUS_IN_PROGRESS, {v1::REFERRAL_STATUS_ON_HOLD, v1::REFERRAL_STATUS_CLOSED});
+    add(v1::REFERRAL_STATUS_ON_HOLD, {v1::REFERRAL_STATUS_IN_PROGRESS, v1::REFERRAL_STATUS_CLOSED});
     // Every open status can be withdrawn by the referrer (BaRS "revoked"
     // is allowed only while active) and every non-error status can be
     // marked entered-in-error.
@@ -60,17 +55,7 @@ const std::set<Edge>& Edges() {
 
 }  // namespace
 
-bool IsOpen(v1::ReferralStatus status) {
-  switch (status) {
-    case v1::REFERRAL_STATUS_CLOSED:
-    case v1::REFERRAL_STATUS_WITHDRAWN:
-    case v1::REFERRAL_STATUS_ENTERED_IN_ERROR:
-    case v1::REFERRAL_STATUS_UNSPECIFIED:
-      return false;
-    default:
-      return v1::ReferralStatus_IsValid(status);
-  }
-}
+bool IsOpen(v1::ReferralStatus status) { return IsOpenStatus(status); }
 
 bool CanTransition(v1::ReferralStatus from, v1::ReferralStatus to) {
   return Edges().count({from, to}) > 0;
@@ -79,8 +64,8 @@ bool CanTransition(v1::ReferralStatus from, v1::ReferralStatus to) {
 absl::Status CheckTransition(v1::ReferralStatus from, v1::ReferralStatus to) {
   if (CanTransition(from, to)) return absl::OkStatus();
   return absl::FailedPreconditionError(
-      absl::StrCat("a referral in status ", v1::ReferralStatus_Name(from),
-                   " cannot move to ", v1::ReferralStatus_Name(to)));
+      absl::StrCat("a referral in status ", v1::ReferralStatus_Name(from), " cannot move to ",
+                   v1::ReferralStatus_Name(to)));
 }
 
 std::vector<v1::ReferralStatus> AllStatuses() {

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "signpost/v1/referral.pb.h"
+#include "signpost/v1/referral_service.pb.h"
 
 namespace signpost::router {
 
@@ -57,14 +57,13 @@ struct IntakeLimits {
 // the receipt time; `local` is the service's civil time zone (dates of birth
 // are compared with today's date there).
 std::vector<FieldViolation> NormalizeAndValidateSubmission(
-    signpost::v1::SubmitReferralRequest& request, absl::Time now,
-    absl::TimeZone local);
+    signpost::v1::SubmitReferralRequest& request, absl::Time now, absl::TimeZone local);
 
 // Format checks, exposed for reuse and table tests. Inputs are expected to
 // be already trimmed and upper-cased where relevant.
 bool IsValidRequestId(std::string_view id);
-bool IsValidOdsCode(std::string_view code);           // 3-10 [A-Z0-9]
-bool IsValidGpPracticeCode(std::string_view code);    // [A-Z][0-9]{5}
+bool IsValidOdsCode(std::string_view code);         // 3-10 [A-Z0-9]
+bool IsValidGpPracticeCode(std::string_view code);  // [A-Z][0-9]{5}
 bool IsValidPhone(std::string_view phone);
 bool IsValidEmail(std::string_view email);
 // True if `s` holds ASCII control characters (newlines and tabs are allowed
@@ -80,8 +79,7 @@ std::string CanonicalPostcode(std::string_view input);
 // Checks a date of birth against `today`: a real calendar date, not in the
 // future, not more than kMaxAgeYears ago. Returns an empty string when
 // valid, else the problem.
-std::string DateOfBirthProblem(const signpost::v1::CalendarDate& dob,
-                               absl::CivilDay today);
+std::string DateOfBirthProblem(const signpost::v1::CalendarDate& dob, absl::CivilDay today);
 
 }  // namespace signpost::router
 

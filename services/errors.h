@@ -16,17 +16,15 @@
 
 #include "absl/status/status.h"
 #include "router/validation.h"
-#include "signpost/v1/referral.pb.h"
+#include "signpost/v1/referral_service.pb.h"
 
 namespace signpost::services {
 
 // Type URL of the FieldViolations payload.
-inline constexpr char kFieldViolationsTypeUrl[] =
-    "type.googleapis.com/signpost.v1.FieldViolations";
+inline constexpr char kFieldViolationsTypeUrl[] = "type.googleapis.com/signpost.v1.FieldViolations";
 
 // INVALID_ARGUMENT listing all `violations` (must be non-empty).
-absl::Status InvalidArgumentFromViolations(
-    const std::vector<router::FieldViolation>& violations);
+absl::Status InvalidArgumentFromViolations(const std::vector<router::FieldViolation>& violations);
 
 // The FieldViolations payload of `status`, if any.
 std::optional<signpost::v1::FieldViolations> ViolationsFromStatus(const absl::Status& status);

@@ -2,7 +2,7 @@
 
 #include "absl/strings/cord.h"
 #include "services/errors.h"
-#include "signpost/v1/referral.pb.h"
+#include "signpost/v1/referral_service.pb.h"
 
 namespace signpost::services {
 
@@ -11,8 +11,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   const auto code = static_cast<grpc::StatusCode>(status.code());
   std::string message(status.message());
   if (status.code() == absl::StatusCode::kInternal ||
-      status.code() == absl::StatusCode::kDataLoss ||
-      status.code() == absl::StatusCode::kUnknown) {
+      status.code() == absl::StatusCode::kDataLoss || status.code() == absl::StatusCode::kUnknown) {
     message = "internal error; the request was not completed";
   }
   auto violations = ViolationsFromStatus(status);

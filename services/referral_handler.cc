@@ -30,9 +30,10 @@ constexpr size_t kMaxReasonLength = 500;
 }  // namespace
 
 ReferralHandler::ReferralHandler(storage::ReferralStore& store, RuleRegistry& rules,
-                                 DirectoryRegistry* directory, const Clock& clock,
-                                 IdGenerator& ids, const ReferralHandlerOptions& options)
+                                 DirectoryRegistry* directory, const Clock& clock, IdGenerator& ids,
+                                 const ReferralHandlerOptions& options)
     : store_(store),
+      people_(store, ids),
       rules_(rules),
       directory_(directory),
       clock_(clock),
@@ -50,11 +51,15 @@ absl::StatusOr<v1::SubmitReferralResponse> ReferralHandler::Submit(
   // order and id order agree exactly even if the wall clock steps back.
   const absl::Time received = *ReferralIdTime(id);
 
+  // What is already known about the person (read here for triage and
+  // routing; the store links under the person's lock).
+  SP_ASSIGN_OR_RETURN(const PersonContext known, people_.Context(request.submission().person()));
+
   // Triage synchronously; the decision is stored with the referral.
-  // has_open_referral is false until person records exist (issue 5).
   const std::shared_ptr<const router::TriageEngine> engine = rules_.Current();
-  v1::TriageDecision decision =
-      engine->Evaluate({.submission = request.submission(), .received_at = received});
+  v1::TriageDecision decision = engine->Evaluate({.submission = request.submission(),
+                                                  .received_at = received,
+                                                  .has_open_referral = known.has_open_referral});
   const bool review = std::find(decision.flags().begin(), decision.flags().end(),
                                 v1::TRIAGE_FLAG_NEEDS_CLINICIAN_REVIEW) != decision.flags().end();
   const v1::ReferralStatus status =
@@ -90,11 +95,13 @@ absl::StatusOr<v1::SubmitReferralResponse> ReferralHandler::Submit(
   if (directory_ != nullptr) {
     const std::shared_ptr<const DirectoryView> view = directory_->Current();
     if (view->snapshot->size() > 0) {
-      v1::RoutingDecision routing = router::RouteReferral({.submission = request.submission(),
-                                                           .triage = decision,
-                                                           .received_at = received,
-                                                           .zone = options_.local_zone},
-                                                          *view->snapshot, view->roster);
+      v1::RoutingDecision routing =
+          router::RouteReferral({.submission = request.submission(),
+                                 .triage = decision,
+                                 .received_at = received,
+                                 .zone = options_.local_zone,
+                                 .existing_case_manager_id = known.open_case_manager_id},
+                                *view->snapshot, view->roster);
       if (review) {
         routing.set_owner("queue:clinician-review");
         routing.add_reasons("awaiting clinician review: this routing is a recommendation");
@@ -116,18 +123,23 @@ absl::StatusOr<v1::SubmitReferralResponse> ReferralHandler::Submit(
   const std::string scope = request.submission().referrer().ods_code();
   SP_ASSIGN_OR_RETURN(
       storage::CreateOutcome outcome,
-      store_.CreateReferral(std::move(referral), std::move(events), scope,
-                            [this] { return ids_.NextReference(); }));
+      store_.CreateReferral(
+          std::move(referral), std::move(events), scope, [this] { return ids_.NextReference(); },
+          people_.LinkFor(request.submission(), known)));
 
   v1::SubmitReferralResponse response;
   if (!outcome.created) {
     if (!google::protobuf::util::MessageDifferencer::Equals(outcome.referral.submission(),
                                                             request.submission())) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "request_id: \"", request.request_id(), "\" was already used for referral ",
-          outcome.referral.referral_id(), " with different content"));
+      return absl::AlreadyExistsError(
+          absl::StrCat("request_id: \"", request.request_id(), "\" was already used for referral ",
+                       outcome.referral.referral_id(), " with different content"));
     }
     response.set_idempotent_replay(true);
+  } else {
+    if (outcome.earlier) *response.mutable_earlier_assessment() = std::move(*outcome.earlier);
+    *response.mutable_assessment() = std::move(outcome.assessment);
+    for (auto& c : outcome.candidates) *response.add_possible_duplicates() = std::move(c);
   }
   *response.mutable_referral() = std::move(outcome.referral);
   return response;
@@ -157,8 +169,7 @@ absl::StatusOr<v1::ListReferralsResponse> ReferralHandler::List(
   std::vector<FieldViolation> violations;
   storage::ReferralQuery query;
   if (request.statuses_size() > kMaxStatusFilters) {
-    violations.push_back({"statuses", absl::StrCat("has more than ", kMaxStatusFilters,
-                                                   " items")});
+    violations.push_back({"statuses", absl::StrCat("has more than ", kMaxStatusFilters, " items")});
   }
   for (int i = 0; i < request.statuses_size(); ++i) {
     const int s = request.statuses(i);
@@ -222,8 +233,8 @@ absl::StatusOr<v1::WithdrawReferralResponse> ReferralHandler::Withdraw(
   if (reason.empty()) {
     violations.push_back({"reason", "is required"});
   } else if (reason.size() > kMaxReasonLength) {
-    violations.push_back({"reason", absl::StrCat("is longer than ", kMaxReasonLength,
-                                                 " characters")});
+    violations.push_back(
+        {"reason", absl::StrCat("is longer than ", kMaxReasonLength, " characters")});
   } else if (router::HasControlCharacters(reason, /*allow_newlines=*/false)) {
     violations.push_back({"reason", "contains control characters"});
   }
@@ -233,22 +244,23 @@ absl::StatusOr<v1::WithdrawReferralResponse> ReferralHandler::Withdraw(
   const absl::Time now = clock_.Now();
   SP_ASSIGN_OR_RETURN(
       v1::Referral updated,
-      store_.UpdateReferral(*id, [&](v1::Referral& r) -> absl::StatusOr<v1::ReferralEvent> {
-        SP_RETURN_IF_ERROR(router::CheckTransition(r.status(), v1::REFERRAL_STATUS_WITHDRAWN));
-        v1::ReferralEvent event;
-        event.set_type(v1::ReferralEvent::TYPE_STATUS_CHANGED);
-        event.set_referrer_ods_code(r.submission().referrer().ods_code());
-        event.set_previous_status(r.status());
-        event.set_status(v1::REFERRAL_STATUS_WITHDRAWN);
-        *event.mutable_occurred_at() = ToProtoTime(now);
-        // The free-text reason may hold personal data, so it stays on the
-        // record; the event carries only the coded reason.
-        event.set_reason("withdrawn-by-referrer");
-        r.set_status(v1::REFERRAL_STATUS_WITHDRAWN);
-        r.set_withdrawal_reason(reason);
-        *r.mutable_updated_at() = ToProtoTime(now);
-        return event;
-      }));
+      store_.UpdateReferral(
+          *id, [&](v1::Referral& r) -> absl::StatusOr<std::vector<v1::ReferralEvent>> {
+            SP_RETURN_IF_ERROR(router::CheckTransition(r.status(), v1::REFERRAL_STATUS_WITHDRAWN));
+            v1::ReferralEvent event;
+            event.set_type(v1::ReferralEvent::TYPE_STATUS_CHANGED);
+            event.set_referrer_ods_code(r.submission().referrer().ods_code());
+            event.set_previous_status(r.status());
+            event.set_status(v1::REFERRAL_STATUS_WITHDRAWN);
+            *event.mutable_occurred_at() = ToProtoTime(now);
+            // The free-text reason may hold personal data, so it stays on the
+            // record; the event carries only the coded reason.
+            event.set_reason("withdrawn-by-referrer");
+            r.set_status(v1::REFERRAL_STATUS_WITHDRAWN);
+            r.set_withdrawal_reason(reason);
+            *r.mutable_updated_at() = ToProtoTime(now);
+            return std::vector<v1::ReferralEvent>{std::move(event)};
+          }));
   v1::WithdrawReferralResponse response;
   *response.mutable_referral() = std::move(updated);
   return response;
@@ -258,8 +270,10 @@ absl::StatusOr<v1::SummariseUnmetNeedResponse> ReferralHandler::SummariseUnmetNe
     const v1::SummariseUnmetNeedRequest& request) const {
   storage::ReferralQuery query;
   query.statuses = {v1::REFERRAL_STATUS_UNMATCHED};
-  if (request.has_received_after()) query.received_at_or_after = FromProtoTime(request.received_after());
-  if (request.has_received_before()) query.received_before = FromProtoTime(request.received_before());
+  if (request.has_received_after())
+    query.received_at_or_after = FromProtoTime(request.received_after());
+  if (request.has_received_before())
+    query.received_before = FromProtoTime(request.received_before());
   query.limit = 1000;
   std::map<std::pair<std::string, std::string>, int> counts;
   int total = 0;
@@ -321,8 +335,8 @@ absl::StatusOr<WatchSubscription> ReferralHandler::StartWatch(
   return sub;
 }
 
-absl::StatusOr<std::vector<v1::ReferralEvent>> ReferralHandler::NextEvents(
-    WatchSubscription& sub, size_t max) const {
+absl::StatusOr<std::vector<v1::ReferralEvent>> ReferralHandler::NextEvents(WatchSubscription& sub,
+                                                                           size_t max) const {
   uint64_t scanned_to = sub.after_sequence;
   SP_ASSIGN_OR_RETURN(std::vector<v1::ReferralEvent> events,
                       store_.ReadEvents(sub.after_sequence, max, sub.filter, &scanned_to));

@@ -19,9 +19,10 @@
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "common/ids.h"
-#include "signpost/v1/referral.pb.h"
 #include "services/directory_registry.h"
+#include "services/person_linker.h"
 #include "services/rule_registry.h"
+#include "signpost/v1/referral_service.pb.h"
 #include "storage/referral_store.h"
 
 namespace signpost::services {
@@ -42,16 +43,16 @@ class ReferralHandler {
  public:
   // `store`, `rules`, `directory` (may be null: no routing), `clock` and
   // `ids` must outlive the handler.
-  ReferralHandler(storage::ReferralStore& store, RuleRegistry& rules,
-                  DirectoryRegistry* directory, const Clock& clock, IdGenerator& ids,
-                  const ReferralHandlerOptions& options);
+  ReferralHandler(storage::ReferralStore& store, RuleRegistry& rules, DirectoryRegistry* directory,
+                  const Clock& clock, IdGenerator& ids, const ReferralHandlerOptions& options);
 
   // Validates, triages with the live rules, routes against the directory
-  // (when it has services), and stores the referral, its triage and routing
-  // decisions and its events (RECEIVED, triage, routing) in one synced
-  // write. Status: NEEDS_REVIEW when triage asks for a clinician (routing
-  // is then a recommendation owned by the clinician review queue); else
-  // ROUTED, SIGNPOSTED or UNMATCHED; TRIAGED when the directory is empty.
+  // (when it has services), links the person (by NHS number, else a new
+  // person with possible duplicates listed) and stores the referral, its
+  // triage and routing decisions, its events (RECEIVED, triage, routing),
+  // the person and their next assessment version in one synced write. Status: NEEDS_REVIEW when
+  // triage asks for a clinician (routing is then a recommendation owned by the clinician review
+  // queue); else ROUTED, SIGNPOSTED or UNMATCHED; TRIAGED when the directory is empty.
   [[nodiscard]] absl::StatusOr<signpost::v1::SubmitReferralResponse> Submit(
       signpost::v1::SubmitReferralRequest request);
   [[nodiscard]] absl::StatusOr<signpost::v1::Referral> Get(
@@ -78,6 +79,7 @@ class ReferralHandler {
   absl::StatusOr<std::string> ResolveId(const std::string& id_or_reference) const;
 
   storage::ReferralStore& store_;
+  PersonLinker people_;
   RuleRegistry& rules_;
   DirectoryRegistry* directory_;
   const Clock& clock_;

@@ -17,7 +17,7 @@
 #include "services/event_hub.h"
 #include "services/referral_handler.h"
 #include "services/worker_pool.h"
-#include "signpost/v1/referral.grpc.pb.h"
+#include "signpost/v1/referral_service.grpc.pb.h"
 
 namespace signpost::services {
 

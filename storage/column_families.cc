@@ -3,7 +3,7 @@
 namespace signpost::storage {
 
 const std::array<std::string_view, kColumnFamilyCount> kColumnFamilyNames = {
-    "default", "referrals", "events", "indexes", "idempotency", "meta", "directory",
+    "default", "referrals", "events", "indexes", "idempotency", "meta", "directory", "people",
 };
 
 }  // namespace signpost::storage

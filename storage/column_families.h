@@ -13,13 +13,14 @@
 namespace signpost::storage {
 
 enum class ColumnFamily : size_t {
-  kDefault = 0,   // required by RocksDB; unused
-  kReferrals,     // referral_id -> Referral
-  kEvents,        // sequence -> ReferralEvent
-  kIndexes,       // secondary indexes (see key_codec.h)
-  kIdempotency,   // (scope, request_id) -> referral_id
-  kMeta,          // schema version and other store metadata
-  kDirectory,     // 'S'/'T'/'M' + id -> service / team / case manager
+  kDefault = 0,  // required by RocksDB; unused
+  kReferrals,    // referral_id -> Referral
+  kEvents,       // sequence -> ReferralEvent
+  kIndexes,      // secondary indexes (see key_codec.h)
+  kIdempotency,  // (scope, request_id) -> referral_id
+  kMeta,         // schema version and other store metadata
+  kDirectory,    // 'S'/'T'/'M' + id -> service / team / case manager
+  kPeople,       // people, assessment versions, timelines, duplicates, merges
   kCount,
 };
 

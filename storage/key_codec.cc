@@ -140,5 +140,55 @@ std::string Idempotency(std::string_view scope, std::string_view request_id) {
   return k;
 }
 
+namespace {
+std::string Tagged(char tag, std::string_view s, bool escaped) {
+  std::string k(1, tag);
+  if (escaped) {
+    AppendOrderedString(&k, s);
+  } else {
+    k.append(s);
+  }
+  return k;
+}
+}  // namespace
+
+std::string PersonReferralsPrefix(std::string_view person_id) {
+  return Tagged('Q', person_id, true);
+}
+std::string CaseloadPrefix(std::string_view case_manager_id) {
+  return Tagged('W', case_manager_id, true);
+}
+std::string TeamQueuePrefix(std::string_view team_id) { return Tagged('U', team_id, true); }
+std::string PartnerPrefix(std::string_view organization_id) {
+  return Tagged('V', organization_id, true);
+}
+std::string ClockPrefix(bool breached) { return std::string(1, breached ? 'H' : 'B'); }
+std::string WithDue(std::string prefix, uint64_t due_micros) {
+  AppendUint64(&prefix, due_micros);
+  return prefix;
+}
+
+std::string NhsNumberIndex(std::string_view nhs_number) { return Tagged('N', nhs_number, false); }
+std::string DemographicPrefix(std::string_view key) { return Tagged('K', key, true); }
+std::string PendingCandidateIndex(std::string_view candidate_id) {
+  return Tagged(kPendingCandidateIndex, candidate_id, false);
+}
+
+std::string Person(std::string_view person_id) { return Tagged('P', person_id, false); }
+std::string AssessmentPrefix(std::string_view person_id) { return Tagged('A', person_id, true); }
+std::string Assessment(std::string_view person_id, uint64_t version) {
+  std::string k = AssessmentPrefix(person_id);
+  AppendUint64(&k, version);
+  return k;
+}
+std::string TimelinePrefix(std::string_view person_id) { return Tagged('T', person_id, true); }
+std::string Timeline(std::string_view person_id, uint64_t sequence) {
+  std::string k = TimelinePrefix(person_id);
+  AppendUint64(&k, sequence);
+  return k;
+}
+std::string Candidate(std::string_view candidate_id) { return Tagged('D', candidate_id, false); }
+std::string Merge(std::string_view merge_id) { return Tagged('G', merge_id, false); }
+
 }  // namespace keys
 }  // namespace signpost::storage

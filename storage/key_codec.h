@@ -17,8 +17,24 @@
 //                'C' <channel:u32be> <referral_id>      -> ""
 //                'O' <ods:escaped> <referral_id>        -> ""
 //                'R' <reference>                        -> referral_id
+//                'Q' <person:esc> <referral_id>         -> ""  (person's referrals)
+//                'W' <case_manager:esc> <referral_id>   -> ""  (caseload)
+//                'U' <team:esc> <due:u64be> <referral_id> -> "" (team queue)
+//                'V' <organisation:esc> <referral_id>   -> ""  (partner list)
+//                'B' <due:u64be> <referral_id>          -> ""  (clock running)
+//                'H' <due:u64be> <referral_id>          -> ""  (clock breached)
+//                'N' <nhs_number>                       -> person_id
+//                'K' <dob key:esc> <person_id>          -> ""  (demographics)
+//                'X' <candidate_id>                     -> ""  (pending duplicates)
+//   people:      'P' <person_id>                        -> PersonRecord
+//                'A' <person:esc> <version:u64be>       -> AssessmentVersion
+//                'T' <person:esc> <seq:u64be>           -> TimelineEntry
+//                'D' <candidate_id>                     -> DuplicateCandidate
+//                'G' <merge_id>                         -> MergeRecord
 //   idempotency: <ods:escaped> <request_id:escaped>     -> referral_id
 //   meta:        "schema_version"                       -> decimal string
+// `due` is a response-by time in microseconds since the Unix epoch
+// (UINT64_MAX when there is none, so those sort last).
 #ifndef SIGNPOST_STORAGE_KEY_CODEC_H_
 #define SIGNPOST_STORAGE_KEY_CODEC_H_
 
@@ -74,6 +90,29 @@ std::string ReferenceIndex(std::string_view reference);
 std::optional<std::string> ReferralIdFromIndex(std::string_view key);
 
 std::string Idempotency(std::string_view scope, std::string_view request_id);
+
+// Prefixes of the case indexes; a full entry appends the referral id
+// (after `due` for the team queue and the clocks).
+std::string PersonReferralsPrefix(std::string_view person_id);
+std::string CaseloadPrefix(std::string_view case_manager_id);
+std::string TeamQueuePrefix(std::string_view team_id);
+std::string PartnerPrefix(std::string_view organization_id);
+std::string ClockPrefix(bool breached);
+// Appends `due` (see above) to an index prefix.
+std::string WithDue(std::string prefix, uint64_t due_micros);
+
+std::string NhsNumberIndex(std::string_view nhs_number);
+std::string DemographicPrefix(std::string_view key);
+std::string PendingCandidateIndex(std::string_view candidate_id);
+inline constexpr char kPendingCandidateIndex = 'X';
+
+std::string Person(std::string_view person_id);
+std::string AssessmentPrefix(std::string_view person_id);
+std::string Assessment(std::string_view person_id, uint64_t version);
+std::string TimelinePrefix(std::string_view person_id);
+std::string Timeline(std::string_view person_id, uint64_t sequence);
+std::string Candidate(std::string_view candidate_id);
+std::string Merge(std::string_view merge_id);
 
 }  // namespace keys
 }  // namespace signpost::storage

@@ -34,17 +34,80 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "signpost/v1/person.pb.h"
 #include "signpost/v1/referral.pb.h"
 #include "storage/database.h"
+#include "storage/person_store.h"
 
 namespace signpost::storage {
+
+// What CreateReferral's person step returns: the person to store and the
+// assessment it should now read. The store assigns ids and numbers.
+struct PersonUpdate {
+  signpost::v1::PersonRecord person;
+  signpost::v1::HolisticAssessment assessment;
+  signpost::v1::StaffRef author;
+};
+
+// How a new referral joins a person.
+struct PersonLink {
+  // When non-empty, the referral joins the person holding this NHS number
+  // (following merges), or a new person is created for it. Concurrent
+  // creates for one NHS number are serialised: exactly one person results.
+  std::string nhs_number;
+  // The id for a new person.
+  std::string new_person_id;
+  // Demographic blocking key indexed for a new person (may be empty).
+  std::string demographic_key;
+  // Possible duplicates to record if a new person is created (the store
+  // sets person_id, state PENDING and created_at).
+  std::vector<signpost::v1::DuplicateCandidate> candidates;
+  // Called under the person's lock with the stored person and its latest
+  // assessment (both null for a new person) and the referral as it will be
+  // stored. Unset: the referral is not linked to a person.
+  std::function<absl::StatusOr<PersonUpdate>(const signpost::v1::PersonRecord* person,
+                                             const signpost::v1::AssessmentVersion* latest,
+                                             const signpost::v1::Referral& referral)>
+      update;
+};
 
 // Result of CreateReferral.
 struct CreateOutcome {
   // True if this call stored the referral; false if the idempotency key
-  // already existed, in which case `referral` is the earlier one.
+  // already existed, in which case `referral` is the earlier one and the
+  // fields below are empty.
   bool created = false;
   signpost::v1::Referral referral;
+  // The person's latest assessment before this referral, if any.
+  std::optional<signpost::v1::AssessmentVersion> earlier;
+  // The version this referral wrote.
+  signpost::v1::AssessmentVersion assessment;
+  // Possible duplicates recorded (new person only).
+  std::vector<signpost::v1::DuplicateCandidate> candidates;
+};
+
+// The case indexes ListIndexed can read (see referral_indexes.h).
+enum class CaseIndex {
+  kCaseload,      // key: case manager id; oldest received first
+  kTeamQueue,     // key: team id; earliest response-by first
+  kPartner,       // key: organisation id; oldest received first
+  kClockRunning,  // key ignored; earliest response-by first
+  kClockBreached  // key ignored; earliest response-by first
+};
+
+struct IndexQuery {
+  CaseIndex index = CaseIndex::kCaseload;
+  std::string key;
+  // Opaque resume token from a previous page (empty: from the start).
+  std::string resume_after;
+  int limit = 50;  // 1..1000
+  // Clock indexes only: stop at response-by times after this.
+  std::optional<absl::Time> due_before;
+};
+
+struct IndexedPage {
+  std::vector<signpost::v1::Referral> referrals;
+  std::string resume_after;  // empty: no more
 };
 
 // A filtered, paged scan. Results are in referral-id order, which is
@@ -52,7 +115,7 @@ struct CreateOutcome {
 struct ReferralQuery {
   std::vector<signpost::v1::ReferralStatus> statuses;  // any of; empty = all
   signpost::v1::SourceChannel channel = signpost::v1::SOURCE_CHANNEL_UNSPECIFIED;
-  std::string referrer_ods_code;                       // empty = all
+  std::string referrer_ods_code;  // empty = all
   std::optional<absl::Time> received_at_or_after;
   std::optional<absl::Time> received_before;
   std::string start_after_id;  // exclusive; empty = from the start
@@ -74,11 +137,11 @@ struct EventFilter {
   std::string referrer_ods_code;  // empty = all
 };
 
-// Builds the event for a mutation. Receives the referral as it will be
-// stored (already mutated); returns the event to append, or an error to
-// abort the update without writing anything.
-using Mutation =
-    std::function<absl::StatusOr<signpost::v1::ReferralEvent>(signpost::v1::Referral&)>;
+// Applies a change to a referral in place and returns its events (at least
+// one, in order), or an error to abort the update without writing
+// anything.
+using Mutation = std::function<absl::StatusOr<std::vector<signpost::v1::ReferralEvent>>(
+    signpost::v1::Referral&)>;
 
 class ReferralStore {
  public:
@@ -98,11 +161,16 @@ class ReferralStore {
   // called until it yields a reference not yet in use (at most 16 times;
   // then INTERNAL). Event sequences, the events' reference and the
   // referral's reference/last_event_sequence are assigned here.
+  // The referral joins its person (`link`): the person record, the next
+  // assessment version, any possible duplicates, the person's timeline
+  // entries and every index go in the same synced batch.
+  // With link.update unset no person is linked (storage tests and
+  // benchmarks only; the intake handler always links).
   // INVALID_ARGUMENT if `events` is empty.
   [[nodiscard]] virtual absl::StatusOr<CreateOutcome> CreateReferral(
       signpost::v1::Referral referral, std::vector<signpost::v1::ReferralEvent> events,
-      std::string_view idempotency_scope,
-      absl::FunctionRef<std::string()> new_reference) = 0;
+      std::string_view idempotency_scope, absl::FunctionRef<std::string()> new_reference,
+      const PersonLink& link) = 0;
 
   // Reads a referral. NOT_FOUND if unknown.
   [[nodiscard]] virtual absl::StatusOr<signpost::v1::Referral> GetReferral(
@@ -113,9 +181,9 @@ class ReferralStore {
       std::string_view reference) const = 0;
 
   // Read-modify-write of one referral under its key lock: reads it, applies
-  // `mutate` (which may refuse with any status), then writes the record, the
-  // moved status index and the returned event in one synced batch. Returns
-  // the stored referral.
+  // `mutate` (which may refuse with any status), then writes the record,
+  // every moved index entry, the returned events and the person's timeline
+  // entries in one synced batch. Returns the stored referral.
   [[nodiscard]] virtual absl::StatusOr<signpost::v1::Referral> UpdateReferral(
       std::string_view referral_id, const Mutation& mutate) = 0;
 
@@ -128,6 +196,12 @@ class ReferralStore {
   // examined (so a filtered reader can advance past non-matching events).
   [[nodiscard]] virtual absl::StatusOr<std::vector<signpost::v1::ReferralEvent>> ReadEvents(
       uint64_t after, size_t max, const EventFilter& filter, uint64_t* scanned_to) const = 0;
+
+  // A page of a case index (caseload, team queue, partner list, clocks).
+  [[nodiscard]] virtual absl::StatusOr<IndexedPage> ListIndexed(const IndexQuery& query) const = 0;
+
+  // People and assessments, in the same database.
+  virtual PersonStore& people() = 0;
 
   // Highest event sequence a reader may rely on (see SequenceTracker).
   virtual uint64_t VisibleSequence() const = 0;

@@ -17,12 +17,12 @@
 // (code, message and each field violation on stderr), 2 usage error.
 #include <condition_variable>
 #include <cstdio>
-#include <mutex>
-#include <thread>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -31,15 +31,15 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/json_util.h"
-#include "grpcpp/grpcpp.h"
+#include "google/protobuf/util/time_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "router/triage/triage_engine.h"
 #include "services/errors.h"
 #include "services/grpc_status.h"
-#include "router/triage/triage_engine.h"
-#include "signpost/v1/referral.grpc.pb.h"
 #include "signpost/v1/directory.grpc.pb.h"
+#include "signpost/v1/referral_service.grpc.pb.h"
 #include "signpost/v1/triage_service.grpc.pb.h"
-#include "google/protobuf/util/time_util.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "Server address host:port.");
 ABSL_FLAG(int, timeout_ms, 10000, "Deadline for unary calls.");
@@ -143,8 +143,8 @@ int Get(v1::ReferralService::Stub& stub, const std::string& id) {
 
 int List(v1::ReferralService::Stub& stub) {
   v1::ListReferralsRequest request;
-  for (absl::string_view name : absl::StrSplit(absl::GetFlag(FLAGS_status), ',',
-                                               absl::SkipEmpty())) {
+  for (absl::string_view name :
+       absl::StrSplit(absl::GetFlag(FLAGS_status), ',', absl::SkipEmpty())) {
     v1::ReferralStatus s;
     std::string full = "REFERRAL_STATUS_" + absl::AsciiStrToUpper(name);
     if (!v1::ReferralStatus_Parse(full, &s)) {
@@ -155,7 +155,8 @@ int List(v1::ReferralService::Stub& stub) {
   }
   if (!absl::GetFlag(FLAGS_channel).empty()) {
     v1::SourceChannel c;
-    if (!v1::SourceChannel_Parse("SOURCE_CHANNEL_" + absl::AsciiStrToUpper(absl::GetFlag(FLAGS_channel)), &c)) {
+    if (!v1::SourceChannel_Parse(
+            "SOURCE_CHANNEL_" + absl::AsciiStrToUpper(absl::GetFlag(FLAGS_channel)), &c)) {
       std::fprintf(stderr, "unknown channel %s\n", absl::GetFlag(FLAGS_channel).c_str());
       return 2;
     }
@@ -251,8 +252,7 @@ int Health(const std::shared_ptr<grpc::Channel>& channel) {
   grpc::health::v1::HealthCheckResponse response;
   grpc::Status status = stub->Check(&ctx, request, &response);
   if (!status.ok()) return Fail(status);
-  std::cout << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status())
-            << "\n";
+  std::cout << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status()) << "\n";
   return response.status() == grpc::health::v1::HealthCheckResponse::SERVING ? 0 : 1;
 }
 
@@ -371,7 +371,8 @@ int Directory(v1::DirectoryService::Stub& stub, const std::vector<char*>& args) 
     if (absl::GetFlag(FLAGS_age) >= 0) request.set_age_years(absl::GetFlag(FLAGS_age));
     if (!absl::GetFlag(FLAGS_need).empty()) {
       v1::PresentingNeed need;
-      if (!v1::PresentingNeed_Parse("PRESENTING_NEED_" + absl::AsciiStrToUpper(absl::GetFlag(FLAGS_need)), &need)) {
+      if (!v1::PresentingNeed_Parse(
+              "PRESENTING_NEED_" + absl::AsciiStrToUpper(absl::GetFlag(FLAGS_need)), &need)) {
         std::fprintf(stderr, "unknown need %s\n", absl::GetFlag(FLAGS_need).c_str());
         return 2;
       }

@@ -15,9 +15,7 @@ namespace {
 namespace v1 = ::signpost::v1;
 
 bool IsCrisis(v1::UrgencyBand b) { return b == v1::URGENCY_BAND_A || b == v1::URGENCY_BAND_B; }
-bool NoFaceToFace(v1::UrgencyBand b) {
-  return b == v1::URGENCY_BAND_F || b == v1::URGENCY_BAND_G;
-}
+bool NoFaceToFace(v1::UrgencyBand b) { return b == v1::URGENCY_BAND_F || b == v1::URGENCY_BAND_G; }
 
 // A service can respond in time if, for a crisis, it is open now; otherwise
 // if it is open at some point before the response-by time (checked every 15
@@ -31,7 +29,8 @@ bool CanRespondInTime(const v1::DirectoryServiceRecord& s, const RoutingInput& i
     return false;
   }
   absl::Time deadline = in.received_at + absl::Hours(24 * 7);
-  if (in.triage.has_respond_by()) deadline = std::min(deadline, FromProtoTime(in.triage.respond_by()));
+  if (in.triage.has_respond_by())
+    deadline = std::min(deadline, FromProtoTime(in.triage.respond_by()));
   for (absl::Time t = in.received_at; t <= deadline; t += absl::Minutes(15)) {
     if (CheckOpenAt(s.schedule(), t, in.zone).open) return true;
   }
@@ -108,7 +107,8 @@ bool PickCaseManager(const std::string& service_id, const RoutingInput& in,
     double score = 0;
     std::string reason;
     int skills = 0;
-    for (const auto& skill : cm.skills()) skills += wanted_skills.count(absl::AsciiStrToLower(skill));
+    for (const auto& skill : cm.skills())
+      skills += wanted_skills.count(absl::AsciiStrToLower(skill));
     if (skills > 0) {
       score += 1000.0 * skills;
       absl::StrAppend(&reason, "skills match; ");
@@ -171,15 +171,16 @@ void AddSignposts(const RoutingInput& in, const DirectorySnapshot& directory,
     sp->set_service_id(m.service().id());
     sp->set_service_name(m.service().name());
     sp->set_reason(reason);
+    sp->set_organization_id(m.service().organization().id());
   }
 }
 
 // Most specific clinical pathways first; age-band and generic ones last.
 int PathwayPriority(const std::string& p) {
   static const char* const kOrder[] = {
-      "crisis", "camhs", "eip", "perinatal", "eating_disorder", "s117_aftercare", "memory",
-      "older_adult", "substance_use", "personality_disorder", "adhd", "transition", "young_adult",
-      "cmht", "talking_therapies"};
+      "crisis",         "camhs",      "eip",         "perinatal",     "eating_disorder",
+      "s117_aftercare", "memory",     "older_adult", "substance_use", "personality_disorder",
+      "adhd",           "transition", "young_adult", "cmht",          "talking_therapies"};
   for (int i = 0; i < static_cast<int>(std::size(kOrder)); ++i) {
     if (p == kOrder[i]) return i;
   }
@@ -193,8 +194,9 @@ std::string UnmetCategory(const RoutingInput& in) {
     }
   }
   if (!in.submission.presenting_needs().empty()) {
-    return absl::AsciiStrToLower(v1::PresentingNeed_Name(
-        static_cast<v1::PresentingNeed>(in.submission.presenting_needs(0))).substr(16));
+    return absl::AsciiStrToLower(
+        v1::PresentingNeed_Name(static_cast<v1::PresentingNeed>(in.submission.presenting_needs(0)))
+            .substr(16));
   }
   return "unspecified";
 }
@@ -311,8 +313,9 @@ v1::RoutingDecision RouteReferral(const RoutingInput& in, const DirectorySnapsho
   if (ranked.empty()) {
     out.set_outcome(v1::ROUTING_OUTCOME_UNMATCHED);
     out.set_owner("queue:call-hub-review");
-    out.add_reasons("no statutory service is eligible and able to respond within the band's "
-                    "clock (see excluded for each service's reasons)");
+    out.add_reasons(
+        "no statutory service is eligible and able to respond within the band's "
+        "clock (see excluded for each service's reasons)");
     out.set_unmet_need_category(UnmetCategory(in));
     out.set_unmet_need_area(district.empty() ? "unknown" : district);
     return out;
@@ -334,9 +337,12 @@ v1::RoutingDecision RouteReferral(const RoutingInput& in, const DirectorySnapsho
 
 v1::ReferralStatus StatusForRouting(const v1::RoutingDecision& d) {
   switch (d.outcome()) {
-    case v1::ROUTING_OUTCOME_ROUTED: return v1::REFERRAL_STATUS_ROUTED;
-    case v1::ROUTING_OUTCOME_SIGNPOSTED: return v1::REFERRAL_STATUS_SIGNPOSTED;
-    default: return v1::REFERRAL_STATUS_UNMATCHED;
+    case v1::ROUTING_OUTCOME_ROUTED:
+      return v1::REFERRAL_STATUS_ROUTED;
+    case v1::ROUTING_OUTCOME_SIGNPOSTED:
+      return v1::REFERRAL_STATUS_SIGNPOSTED;
+    default:
+      return v1::REFERRAL_STATUS_UNMATCHED;
   }
 }
 

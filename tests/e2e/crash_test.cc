@@ -14,7 +14,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
-#include "signpost/v1/referral.grpc.pb.h"
+#include "signpost/v1/referral_service.grpc.pb.h"
 #include "tests/e2e/server_process.h"
 #include "tests/testing/referral_fixtures.h"
 #include "tests/testing/temp_dir.h"
@@ -33,7 +33,7 @@ TEST(CrashTest, EveryAcknowledgedReferralSurvivesSigkill) {
   constexpr int kMinAcksBeforeKill = 300;
   absl::Mutex mu;
   std::map<std::string, std::string> acked;  // request_id -> referral_id
-  std::set<std::string> attempted;            // every request_id sent
+  std::set<std::string> attempted;           // every request_id sent
   std::atomic<int> ack_count{0};
   std::atomic<bool> stop{false};
 
@@ -79,7 +79,8 @@ TEST(CrashTest, EveryAcknowledgedReferralSurvivesSigkill) {
     get.set_referral_id(referral_id);
     v1::Referral got;
     grpc::Status s = stub->GetReferral(&ctx, get, &got);
-    ASSERT_TRUE(s.ok()) << "acknowledged referral lost: " << referral_id << " " << s.error_message();
+    ASSERT_TRUE(s.ok()) << "acknowledged referral lost: " << referral_id << " "
+                        << s.error_message();
     EXPECT_EQ(got.request_id(), request_id);
   }
 

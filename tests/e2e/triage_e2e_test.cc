@@ -8,7 +8,7 @@
 #include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "signpost/v1/referral.grpc.pb.h"
+#include "signpost/v1/referral_service.grpc.pb.h"
 #include "signpost/v1/triage_service.grpc.pb.h"
 #include "tests/e2e/server_process.h"
 #include "tests/router/triage/triage_testing.h"
@@ -105,20 +105,25 @@ TEST_F(TriageE2eTest, SighupReloadsValidFilesAndRefusesInvalidOnes) {
   // An invalid file: refused, logged, live rules unchanged.
   WriteFile(rules_path_, testing::DefaultRulesText() + "\nrules { id: \"broken\" }\n");
   server_.Signal(SIGHUP);
-  ASSERT_TRUE(Eventually([&] { return ServerLog().find("rule set refused") != std::string::npos; }));
+  ASSERT_TRUE(
+      Eventually([&] { return ServerLog().find("rule set refused") != std::string::npos; }));
   EXPECT_EQ(ActiveVersion(), v1_version);
   v1::SubmitReferralResponse submitted;
-  ASSERT_TRUE(referrals_->SubmitReferral(Ctx().get(), testing::ValidGpReferral("during"), &submitted).ok());
+  ASSERT_TRUE(
+      referrals_->SubmitReferral(Ctx().get(), testing::ValidGpReferral("during"), &submitted).ok());
   EXPECT_EQ(submitted.referral().triage().rule_set_version(), v1_version);
 
   // A valid new version: activated.
-  WriteFile(rules_path_, absl::StrReplaceAll(testing::DefaultRulesText(),
-                                             {{"version: \"2026.11.1\"", "version: \"2026.11.9\""}}));
+  WriteFile(rules_path_,
+            absl::StrReplaceAll(testing::DefaultRulesText(),
+                                {{"version: \"2026.11.1\"", "version: \"2026.11.9\""}}));
   server_.Signal(SIGHUP);
   ASSERT_TRUE(Eventually([&] { return ActiveVersion().rfind("2026.11.9+", 0) == 0; }))
       << ActiveVersion();
-  ASSERT_TRUE(referrals_->SubmitReferral(Ctx().get(), testing::ValidGpReferral("after"), &submitted).ok());
-  EXPECT_THAT(submitted.referral().triage().rule_set_version(), ::testing::StartsWith("2026.11.9+"));
+  ASSERT_TRUE(
+      referrals_->SubmitReferral(Ctx().get(), testing::ValidGpReferral("after"), &submitted).ok());
+  EXPECT_THAT(submitted.referral().triage().rule_set_version(),
+              ::testing::StartsWith("2026.11.9+"));
 }
 
 TEST(TriageStartupTest, ServerRefusesToStartWithInvalidRules) {

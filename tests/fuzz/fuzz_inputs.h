@@ -10,7 +10,7 @@
 
 #include "absl/time/time.h"
 #include "router/triage/triage_engine.h"
-#include "signpost/v1/referral.pb.h"
+#include "signpost/v1/referral_service.pb.h"
 
 namespace signpost::fuzz {
 

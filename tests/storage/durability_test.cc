@@ -21,8 +21,8 @@ namespace {
 namespace v1 = ::signpost::v1;
 
 struct RunResult {
-  std::vector<int> acked_per_writer;         // acknowledged count per writer
-  std::vector<std::set<int>> present;        // sequence numbers found after recovery
+  std::vector<int> acked_per_writer;   // acknowledged count per writer
+  std::vector<std::set<int>> present;  // sequence numbers found after recovery
   uint64_t unsynced_bytes_at_crash = 0;
 };
 
@@ -51,7 +51,8 @@ RunResult WriteCrashRecover(const std::string& dir, int writers, int crash_after
         *r.mutable_submission() = testing::ValidGpReferral(request_id).submission();
         v1::ReferralEvent e;
         e.set_referral_id(r.referral_id());
-        auto outcome = store->CreateReferral(r, {e}, "G85001", [&] { return ids.NextReference(); });
+        auto outcome =
+            store->CreateReferral(r, {e}, "G85001", [&] { return ids.NextReference(); }, {});
         if (!outcome.ok()) return;  // the "machine" died
         acked[w].store(i + 1);
         total_acked++;

@@ -5,12 +5,12 @@
 #include <thread>
 
 #include "common/ids.h"
-#include "rocksdb/db.h"
-#include "storage/column_families.h"
-#include "storage/key_codec.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "proto/signpost/proto_time.h"
+#include "rocksdb/db.h"
+#include "storage/column_families.h"
+#include "storage/key_codec.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/testing/referral_fixtures.h"
 #include "tests/testing/status_matchers.h"
@@ -65,7 +65,7 @@ class ReferralStoreTest : public ::testing::Test {
 
   absl::StatusOr<CreateOutcome> Create(const v1::Referral& r) {
     return store_->CreateReferral(r, {ReceivedEvent(r)}, r.submission().referrer().ods_code(),
-                                  [this] { return ids_.NextReference(); });
+                                  [this] { return ids_.NextReference(); }, {});
   }
 
   // Creates and returns the stored referral, advancing the clock 1s.
@@ -112,7 +112,7 @@ TEST_F(ReferralStoreTest, SeveralEventsInOneCreateGetConsecutiveSequences) {
   triaged.set_status(v1::REFERRAL_STATUS_TRIAGED);
   ASSERT_OK_AND_ASSIGN(CreateOutcome outcome,
                        store_->CreateReferral(r, {received, triaged}, "G85001",
-                                              [this] { return ids_.NextReference(); }));
+                                              [this] { return ids_.NextReference(); }, {}));
   EXPECT_EQ(outcome.referral.last_event_sequence(), 2u);
   uint64_t scanned = 0;
   ASSERT_OK_AND_ASSIGN(auto events, store_->ReadEvents(0, 10, {}, &scanned));
@@ -121,8 +121,9 @@ TEST_F(ReferralStoreTest, SeveralEventsInOneCreateGetConsecutiveSequences) {
   EXPECT_EQ(events[1].status(), v1::REFERRAL_STATUS_TRIAGED);
   EXPECT_EQ(events[1].reference(), outcome.referral.reference());
   v1::Referral none = MakeReferral("req-2");
-  EXPECT_THAT(store_->CreateReferral(none, {}, "G85001", [this] { return ids_.NextReference(); }),
-              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(
+      store_->CreateReferral(none, {}, "G85001", [this] { return ids_.NextReference(); }, {}),
+      StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST_F(ReferralStoreTest, UnknownIdsAreNotFound) {
@@ -158,32 +159,35 @@ TEST_F(ReferralStoreTest, IdempotencySurvivesReopen) {
 TEST_F(ReferralStoreTest, ReferenceCollisionsAreRetried) {
   int calls = 0;
   const v1::Referral a = MakeReferral("a");
-  ASSERT_THAT(store_->CreateReferral(a, {ReceivedEvent(a)}, "G85001", [] { return "AAAA-AAAA"; }),
-              IsOk());
+  ASSERT_THAT(
+      store_->CreateReferral(a, {ReceivedEvent(a)}, "G85001", [] { return "AAAA-AAAA"; }, {}),
+      IsOk());
   const v1::Referral b = MakeReferral("b");
-  ASSERT_OK_AND_ASSIGN(CreateOutcome outcome,
-                       store_->CreateReferral(b, {ReceivedEvent(b)}, "G85001", [&] {
-                         return ++calls == 1 ? "AAAA-AAAA" : "BBBB-BBBB";
-                       }));
+  ASSERT_OK_AND_ASSIGN(
+      CreateOutcome outcome,
+      store_->CreateReferral(b, {ReceivedEvent(b)}, "G85001",
+                             [&] { return ++calls == 1 ? "AAAA-AAAA" : "BBBB-BBBB"; }, {}));
   EXPECT_EQ(outcome.referral.reference(), "BBBB-BBBB");
   EXPECT_EQ(calls, 2);
   const v1::Referral c = MakeReferral("c");
-  EXPECT_THAT(store_->CreateReferral(c, {ReceivedEvent(c)}, "G85001", [] { return "AAAA-AAAA"; }),
-              StatusIs(absl::StatusCode::kInternal));
+  EXPECT_THAT(
+      store_->CreateReferral(c, {ReceivedEvent(c)}, "G85001", [] { return "AAAA-AAAA"; }, {}),
+      StatusIs(absl::StatusCode::kInternal));
 }
 
 TEST_F(ReferralStoreTest, UpdateMovesStatusIndexAndAppendsEvent) {
   const v1::Referral r = CreateOk(MakeReferral("req-1"));
   ASSERT_OK_AND_ASSIGN(
       v1::Referral updated,
-      store_->UpdateReferral(r.referral_id(), [](v1::Referral& x) -> absl::StatusOr<v1::ReferralEvent> {
-        v1::ReferralEvent e;
-        e.set_type(v1::ReferralEvent::TYPE_STATUS_CHANGED);
-        e.set_previous_status(x.status());
-        e.set_status(v1::REFERRAL_STATUS_WITHDRAWN);
-        x.set_status(v1::REFERRAL_STATUS_WITHDRAWN);
-        return e;
-      }));
+      store_->UpdateReferral(r.referral_id(),
+                             [](v1::Referral& x) -> absl::StatusOr<std::vector<v1::ReferralEvent>> {
+                               v1::ReferralEvent e;
+                               e.set_type(v1::ReferralEvent::TYPE_STATUS_CHANGED);
+                               e.set_previous_status(x.status());
+                               e.set_status(v1::REFERRAL_STATUS_WITHDRAWN);
+                               x.set_status(v1::REFERRAL_STATUS_WITHDRAWN);
+                               return std::vector<v1::ReferralEvent>{e};
+                             }));
   EXPECT_EQ(updated.last_event_sequence(), 2u);
   EXPECT_THAT(ListIds({.statuses = {v1::REFERRAL_STATUS_RECEIVED}, .limit = 10}), SizeIs(0));
   EXPECT_THAT(ListIds({.statuses = {v1::REFERRAL_STATUS_WITHDRAWN}, .limit = 10}),
@@ -198,12 +202,13 @@ TEST_F(ReferralStoreTest, UpdateMovesStatusIndexAndAppendsEvent) {
 
 TEST_F(ReferralStoreTest, RefusedMutationWritesNothing) {
   const v1::Referral r = CreateOk(MakeReferral("req-1"));
-  EXPECT_THAT(store_->UpdateReferral(r.referral_id(),
-                                     [](v1::Referral& x) -> absl::StatusOr<v1::ReferralEvent> {
-                                       x.set_status(v1::REFERRAL_STATUS_CLOSED);
-                                       return absl::FailedPreconditionError("no");
-                                     }),
-              StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(
+      store_->UpdateReferral(r.referral_id(),
+                             [](v1::Referral& x) -> absl::StatusOr<std::vector<v1::ReferralEvent>> {
+                               x.set_status(v1::REFERRAL_STATUS_CLOSED);
+                               return absl::FailedPreconditionError("no");
+                             }),
+      StatusIs(absl::StatusCode::kFailedPrecondition));
   ASSERT_OK_AND_ASSIGN(v1::Referral got, store_->GetReferral(r.referral_id()));
   EXPECT_EQ(got.status(), v1::REFERRAL_STATUS_RECEIVED);
   EXPECT_EQ(store_->VisibleSequence(), 1u);
@@ -213,8 +218,8 @@ TEST_F(ReferralStoreTest, ListFiltersCombineAndPage) {
   const auto a = CreateOk(MakeReferral("a", "G85001", v1::SOURCE_CHANNEL_GP));
   const auto b = CreateOk(MakeReferral("b", "RV5", v1::SOURCE_CHANNEL_SOCIAL_CARE));
   const auto c = CreateOk(MakeReferral("c", "G85001", v1::SOURCE_CHANNEL_GP));
-  const auto d = CreateOk(MakeReferral("d", "G85001", v1::SOURCE_CHANNEL_CALL_HUB,
-                                       v1::REFERRAL_STATUS_WITHDRAWN));
+  const auto d = CreateOk(
+      MakeReferral("d", "G85001", v1::SOURCE_CHANNEL_CALL_HUB, v1::REFERRAL_STATUS_WITHDRAWN));
 
   EXPECT_THAT(ListIds({.limit = 10}),
               ElementsAre(a.referral_id(), b.referral_id(), c.referral_id(), d.referral_id()));
@@ -245,14 +250,17 @@ TEST_F(ReferralStoreTest, ListFiltersCombineAndPage) {
     if (page.resume_after_id.empty()) break;
     q.start_after_id = page.resume_after_id;
   }
-  EXPECT_THAT(seen, ElementsAre(a.referral_id(), b.referral_id(), c.referral_id(), d.referral_id()));
+  EXPECT_THAT(seen,
+              ElementsAre(a.referral_id(), b.referral_id(), c.referral_id(), d.referral_id()));
 }
 
 TEST_F(ReferralStoreTest, SparseFilterStopsAtScanBudgetWithResumePoint) {
   for (int i = 0; i < 20; ++i) CreateOk(MakeReferral("r" + std::to_string(i), "G85001"));
   const auto last = CreateOk(MakeReferral("rare", "RV5"));
-  ReferralQuery q{.statuses = {v1::REFERRAL_STATUS_RECEIVED}, .referrer_ods_code = "RV5",
-                  .limit = 5, .max_scan = 8};
+  ReferralQuery q{.statuses = {v1::REFERRAL_STATUS_RECEIVED},
+                  .referrer_ods_code = "RV5",
+                  .limit = 5,
+                  .max_scan = 8};
   ASSERT_OK_AND_ASSIGN(ReferralPage page, store_->ListReferrals(q));
   EXPECT_THAT(page.referrals, SizeIs(0));
   ASSERT_FALSE(page.resume_after_id.empty());
@@ -337,7 +345,7 @@ TEST_F(ReferralStoreTest, CheckpointRestoresAndReopens) {
   // The restored copy is writable and independent.
   v1::Referral b = MakeReferral("b");
   ASSERT_THAT((*restored)->CreateReferral(b, {ReceivedEvent(b)}, "G85001",
-                                          [this] { return ids_.NextReference(); }),
+                                          [this] { return ids_.NextReference(); }, {}),
               IsOk());
   EXPECT_THAT(ListIds({.limit = 10}), SizeIs(2));  // original: a + after-checkpoint
   EXPECT_THAT(store_->Checkpoint(dir_.Sub("checkpoint")), ::testing::Not(IsOk()))
@@ -360,8 +368,7 @@ TEST_F(ReferralStoreTest, RefusesDataFromAnotherSchemaVersion) {
     rocksdb::DB* raw = nullptr;
     ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir_.Sub("db"), cfs, &handles, &raw).ok());
     std::unique_ptr<rocksdb::DB> db(raw);
-    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(),
-                        handles[static_cast<size_t>(ColumnFamily::kMeta)],
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[static_cast<size_t>(ColumnFamily::kMeta)],
                         std::string(keys::kSchemaVersion), "99")
                     .ok());
     for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());

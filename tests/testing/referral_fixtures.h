@@ -5,14 +5,15 @@
 
 #include <string>
 
-#include "signpost/v1/referral.pb.h"
+#include "signpost/v1/referral_service.pb.h"
 
 namespace signpost::testing {
 
 // A complete, valid GP referral (test-range NHS number 999 000 0018): low
 // mood, low risk, all risk indicators recorded, so default triage gives band E
 // with no clinician review (status TRIAGED).
-inline signpost::v1::SubmitReferralRequest ValidGpReferral(const std::string& request_id = "req-1") {
+inline signpost::v1::SubmitReferralRequest ValidGpReferral(
+    const std::string& request_id = "req-1") {
   namespace v1 = ::signpost::v1;
   v1::SubmitReferralRequest r;
   r.set_request_id(request_id);
@@ -44,7 +45,8 @@ inline signpost::v1::SubmitReferralRequest ValidGpReferral(const std::string& re
 }
 
 // A valid self-referral: no organisation, person's phone given.
-inline signpost::v1::SubmitReferralRequest ValidSelfReferral(const std::string& request_id = "self-1") {
+inline signpost::v1::SubmitReferralRequest ValidSelfReferral(
+    const std::string& request_id = "self-1") {
   auto r = ValidGpReferral(request_id);
   auto* s = r.mutable_submission();
   s->set_channel(signpost::v1::SOURCE_CHANNEL_SELF);

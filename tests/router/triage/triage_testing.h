@@ -9,7 +9,7 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "router/triage/triage_engine.h"
-#include "signpost/v1/referral.pb.h"
+#include "signpost/v1/referral_service.pb.h"
 #include "tests/testing/read_file.h"
 
 namespace signpost::testing {
