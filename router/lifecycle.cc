@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/referral_status.h"
+#include "proto/signpost/proto_time.h"
 
 namespace signpost::router {
 namespace {
@@ -66,6 +67,34 @@ absl::Status CheckTransition(v1::ReferralStatus from, v1::ReferralStatus to) {
   return absl::FailedPreconditionError(
       absl::StrCat("a referral in status ", v1::ReferralStatus_Name(from), " cannot move to ",
                    v1::ReferralStatus_Name(to)));
+}
+
+v1::ReferralEvent EventAbout(const v1::Referral& referral, v1::ReferralEvent::Type type,
+                             std::string_view reason, absl::Time now) {
+  v1::ReferralEvent event;
+  event.set_type(type);
+  event.set_referral_id(referral.referral_id());
+  event.set_reference(referral.reference());
+  event.set_referrer_ods_code(referral.submission().referrer().ods_code());
+  event.set_previous_status(referral.status());
+  event.set_status(referral.status());
+  *event.mutable_occurred_at() = ToProtoTime(now);
+  event.set_reason(std::string(reason));
+  event.set_band(referral.triage().band());
+  if (referral.triage().has_respond_by())
+    *event.mutable_respond_by() = referral.triage().respond_by();
+  return event;
+}
+
+absl::StatusOr<v1::ReferralEvent> Transition(v1::Referral& referral, v1::ReferralStatus to,
+                                             std::string_view reason, absl::Time now) {
+  if (absl::Status st = CheckTransition(referral.status(), to); !st.ok()) return st;
+  v1::ReferralEvent event =
+      EventAbout(referral, v1::ReferralEvent::TYPE_STATUS_CHANGED, reason, now);
+  event.set_status(to);
+  referral.set_status(to);
+  *referral.mutable_updated_at() = ToProtoTime(now);
+  return event;
 }
 
 std::vector<v1::ReferralStatus> AllStatuses() {

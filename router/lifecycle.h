@@ -13,9 +13,12 @@
 #ifndef SIGNPOST_ROUTER_LIFECYCLE_H_
 #define SIGNPOST_ROUTER_LIFECYCLE_H_
 
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "signpost/v1/referral.pb.h"
 
 namespace signpost::router {
@@ -29,6 +32,20 @@ bool CanTransition(signpost::v1::ReferralStatus from, signpost::v1::ReferralStat
 // OK if legal, else FAILED_PRECONDITION naming both statuses.
 [[nodiscard]] absl::Status CheckTransition(signpost::v1::ReferralStatus from,
                                            signpost::v1::ReferralStatus to);
+
+// Moves `referral` to `to` if legal: sets status and updated_at and returns
+// the STATUS_CHANGED event (coded `reason`, band and respond_by from the
+// referral's triage; no personal data). FAILED_PRECONDITION, with the
+// referral untouched, if the step is illegal.
+[[nodiscard]] absl::StatusOr<signpost::v1::ReferralEvent> Transition(
+    signpost::v1::Referral& referral, signpost::v1::ReferralStatus to, std::string_view reason,
+    absl::Time now);
+
+// An event of `type` about `referral` at `now` with no status change
+// (previous_status == status), for breaches, first contact and the like.
+signpost::v1::ReferralEvent EventAbout(const signpost::v1::Referral& referral,
+                                       signpost::v1::ReferralEvent::Type type,
+                                       std::string_view reason, absl::Time now);
 
 // Every status except UNSPECIFIED, in enum order (for exhaustive tests).
 std::vector<signpost::v1::ReferralStatus> AllStatuses();

@@ -40,7 +40,8 @@ absl::StatusOr<v1::PersonRecord> PersonLinker::Resolve(const std::string& person
   return p;
 }
 
-absl::StatusOr<PersonContext> PersonLinker::Context(const v1::Person& person) const {
+absl::StatusOr<PersonContext> PersonLinker::Context(const v1::Person& person,
+                                                    std::string_view exclude_referral_id) const {
   PersonContext known;
   if (person.has_nhs_number()) {
     absl::StatusOr<v1::PersonRecord> p = Resolve(person.nhs_number());
@@ -62,6 +63,7 @@ absl::StatusOr<PersonContext> PersonLinker::Context(const v1::Person& person) co
     const size_t first =
         ids.size() > kMaxReferralsExamined ? ids.size() - kMaxReferralsExamined : 0;
     for (size_t i = first; i < ids.size(); ++i) {
+      if (ids[i] == exclude_referral_id) continue;
       SP_ASSIGN_OR_RETURN(v1::Referral r, store_.GetReferral(ids[i]));
       if (!IsOpenStatus(r.status())) continue;
       known.has_open_referral = true;

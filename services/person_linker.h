@@ -47,7 +47,10 @@ class PersonLinker {
   // Most stored people examined per demographic key.
   static constexpr size_t kMaxDemographicMatches = 100;
 
-  [[nodiscard]] absl::StatusOr<PersonContext> Context(const signpost::v1::Person& person) const;
+  // `exclude_referral_id`: a referral not to count as "another open
+  // referral" (the one being re-triaged).
+  [[nodiscard]] absl::StatusOr<PersonContext> Context(
+      const signpost::v1::Person& person, std::string_view exclude_referral_id = {}) const;
 
   // The link for CreateReferral (captures `submission` by reference: it
   // must outlive the CreateReferral call).

@@ -12,7 +12,9 @@
 #include "router/directory/routing.h"
 #include "router/lifecycle.h"
 #include "router/validation.h"
+#include "services/case_inputs.h"
 #include "services/errors.h"
+#include "services/lifecycle_handler.h"
 #include "services/page_token.h"
 
 namespace signpost::services {
@@ -24,7 +26,6 @@ using router::FieldViolation;
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
 constexpr int kMaxStatusFilters = 16;
-constexpr size_t kMaxIdLength = 64;
 constexpr size_t kMaxReasonLength = 500;
 
 }  // namespace
@@ -117,6 +118,7 @@ absl::StatusOr<v1::SubmitReferralResponse> ReferralHandler::Submit(
     }
   }
   *referral.mutable_triage() = std::move(decision);
+  InitPartnerResponses(referral, received);
 
   // Request ids are unique per referring organisation (BaRS); self-
   // referrals without an organisation share the empty scope.
@@ -146,17 +148,7 @@ absl::StatusOr<v1::SubmitReferralResponse> ReferralHandler::Submit(
 }
 
 absl::StatusOr<std::string> ReferralHandler::ResolveId(const std::string& id_or_reference) const {
-  if (id_or_reference.empty()) return absl::InvalidArgumentError("referral_id: is required");
-  if (id_or_reference.size() > kMaxIdLength) {
-    return absl::InvalidArgumentError("referral_id: is too long");
-  }
-  const std::string upper = absl::AsciiStrToUpper(id_or_reference);
-  if (IsReferralId(upper)) return upper;
-  if (std::optional<std::string> ref = CanonicalReference(id_or_reference)) {
-    return store_.ResolveReference(*ref);
-  }
-  return absl::InvalidArgumentError(
-      "referral_id: is neither a referral id nor a reference like K7QM-4XD2");
+  return ResolveReferralId(store_, id_or_reference);
 }
 
 absl::StatusOr<v1::Referral> ReferralHandler::Get(const v1::GetReferralRequest& request) const {

@@ -20,8 +20,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
-#include "services/referral_handler.h"
 #include "services/directory_registry.h"
+#include "services/referral_handler.h"
 #include "services/rule_registry.h"
 #include "storage/referral_store.h"
 
@@ -38,6 +38,8 @@ struct ServerOptions {
   int max_watch_streams = 256;
   int worker_threads = 64;
   size_t max_queued_calls = 1024;
+  // How often response-time breaches are looked for (and once at start).
+  absl::Duration breach_scan_interval = absl::Seconds(5);
   ReferralHandlerOptions handler;
 };
 
