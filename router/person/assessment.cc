@@ -1,6 +1,7 @@
 #include "router/person/assessment.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "common/strings.h"
@@ -63,8 +64,28 @@ const Message& Section(const v1::HolisticAssessment& a, const FieldDescriptor* f
   return a.GetReflection()->GetMessage(a, f);
 }
 
+// Clears every singular sub-message of `m` that holds nothing but empty
+// sub-messages; true if `m` itself is then empty.
+bool PruneEmpty(Message* m) {
+  const auto* refl = m->GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  refl->ListFields(*m, &fields);
+  for (const FieldDescriptor* f : fields) {
+    if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && !f->is_repeated() &&
+        PruneEmpty(refl->MutableMessage(m, f))) {
+      refl->ClearField(m, f);
+    }
+  }
+  fields.clear();
+  refl->ListFields(*m, &fields);
+  return fields.empty();
+}
+
 bool IsUnknown(const v1::HolisticAssessment& a, const FieldDescriptor* f) {
-  return !a.GetReflection()->HasField(a, f) || Section(a, f).ByteSizeLong() == 0;
+  if (!a.GetReflection()->HasField(a, f)) return true;
+  std::unique_ptr<Message> copy(Section(a, f).New());
+  copy->CopyFrom(Section(a, f));
+  return PruneEmpty(copy.get());
 }
 
 void Check(std::vector<FieldViolation>& out, bool bad, std::string_view prefix,
@@ -148,12 +169,9 @@ v1::HolisticAssessment AddReferral(const v1::HolisticAssessment& latest,
   }
   if (!s.consent().recorded_by().empty()) consent->set_recorded_by(s.consent().recorded_by());
 
-  // Sections that ended up empty stay unset, so "unknown" reads the same
+  // Parts that ended up empty stay unset, so "unknown" reads the same
   // however it was reached.
-  const auto* desc = a.GetDescriptor();
-  for (int i = 0; i < desc->field_count(); ++i) {
-    if (IsUnknown(a, desc->field(i))) a.GetReflection()->ClearField(&a, desc->field(i));
-  }
+  PruneEmpty(&a);
   return a;
 }
 

@@ -8,16 +8,22 @@
 #ifndef SIGNPOST_TESTS_TESTING_SERVICE_STACK_H_
 #define SIGNPOST_TESTS_TESTING_SERVICE_STACK_H_
 
+#include <filesystem>
 #include <memory>
 
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "router/directory/oruk_import.h"
+#include "services/case_handler.h"
 #include "services/directory_registry.h"
+#include "services/lifecycle_handler.h"
 #include "services/referral_handler.h"
 #include "services/rule_registry.h"
 #include "storage/directory_store.h"
 #include "storage/referral_store.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/router/triage/triage_testing.h"
+#include "tests/testing/read_file.h"
 #include "tests/testing/temp_dir.h"
 
 namespace signpost::testing {
@@ -37,6 +43,32 @@ struct ServiceStack {
     }
     referrals = std::make_unique<services::ReferralHandler>(
         *store, *rules, directory.get(), clock, ids, services::ReferralHandlerOptions{});
+    const services::CaseDeps deps{
+        .store = *store, .rules = *rules, .directory = directory.get(), .clock = clock, .ids = ids};
+    cases = std::make_unique<services::CaseHandler>(deps);
+    lifecycle = std::make_unique<services::LifecycleHandler>(deps);
+  }
+
+  // Loads the bundled demo borough (deploy/directory): 45 services, 23
+  // teams, 40 case managers. Needs `with_directory`.
+  void LoadDemoDirectory() {
+    ASSERT_NE(directory, nullptr);
+    const std::string root =
+        (std::filesystem::path(SIGNPOST_DEFAULT_RULES).parent_path().parent_path() / "directory/")
+            .string();
+    router::OrukImport imported =
+        router::ImportOrukJson(ReadTextFile(root + "demo_services.json"), "demo");
+    ASSERT_TRUE(imported.errors.empty());
+    ASSERT_TRUE(directory_store->PutServices(imported.services).ok());
+    signpost::v1::DirectoryRoster roster;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(ReadTextFile(root + "demo_roster.json"),
+                                                            &roster)
+                    .ok());
+    for (const auto& team : roster.teams()) ASSERT_TRUE(directory_store->PutTeam(team).ok());
+    for (const auto& cm : roster.case_managers()) {
+      ASSERT_TRUE(directory_store->PutCaseManager(cm).ok());
+    }
+    ASSERT_TRUE(directory->Reload().ok());
   }
 
   // Submits (failing the test if refused), then advances the clock by `step`.
@@ -56,6 +88,8 @@ struct ServiceStack {
   std::unique_ptr<storage::DirectoryStore> directory_store;
   std::unique_ptr<services::DirectoryRegistry> directory;
   std::unique_ptr<services::ReferralHandler> referrals;
+  std::unique_ptr<services::CaseHandler> cases;
+  std::unique_ptr<services::LifecycleHandler> lifecycle;
 };
 
 }  // namespace signpost::testing
