@@ -52,6 +52,19 @@ const v1::CaseManager* FindCaseManager(const router::TeamRoster& roster, const s
 }  // namespace
 
 void InitPartnerResponses(v1::Referral& referral, absl::Time now) {
+  auto signposted = [&](const std::string& org) {
+    return absl::c_any_of(referral.routing().signposts(),
+                          [&](const auto& s) { return s.organization_id() == org; });
+  };
+  // Unanswered responses for organisations no longer signposted go; any
+  // answer already given stays as history.
+  auto* responses = referral.mutable_partner_responses();
+  responses->erase(std::remove_if(responses->begin(), responses->end(),
+                                  [&](const v1::PartnerResponse& r) {
+                                    return r.state() == v1::PartnerResponse::STATE_PENDING &&
+                                           !signposted(r.organization_id());
+                                  }),
+                   responses->end());
   for (const auto& s : referral.routing().signposts()) {
     if (s.organization_id().empty()) continue;
     const bool known = absl::c_any_of(referral.partner_responses(), [&](const auto& r) {
@@ -484,9 +497,13 @@ absl::StatusOr<v1::PartnerReferralView> LifecycleHandler::PartnerUpdate(
           events.push_back(std::move(closed));
           return events;
         }
-        const bool all_unable = absl::c_all_of(r.partner_responses(), [](const auto& pr) {
-          return pr.state() == v1::PartnerResponse::STATE_DECLINED ||
-                 pr.state() == v1::PartnerResponse::STATE_OUTCOME_RECORDED;
+        // Every currently signposted partner has answered and none helped.
+        const bool all_unable = absl::c_all_of(r.routing().signposts(), [&](const auto& sp) {
+          return absl::c_any_of(r.partner_responses(), [&](const auto& pr) {
+            return pr.organization_id() == sp.organization_id() &&
+                   (pr.state() == v1::PartnerResponse::STATE_DECLINED ||
+                    pr.state() == v1::PartnerResponse::STATE_OUTCOME_RECORDED);
+          });
         });
         if (all_unable) {
           SP_ASSIGN_OR_RETURN(
@@ -593,7 +610,7 @@ absl::StatusOr<v1::ListOverdueResponse> LifecycleHandler::ListOverdue(
     o->set_band(r.triage().band());
     *o->mutable_respond_by() = r.triage().respond_by();
     const absl::Duration left = FromProtoTime(r.triage().respond_by()) - now;
-    o->mutable_time_to_breach()->set_seconds(absl::IDivDuration(left, absl::Seconds(1), nullptr));
+    o->mutable_time_to_breach()->set_seconds(absl::ToInt64Seconds(left));
     o->set_breached(storage::DeadlineBreached(r));
     o->set_status(r.status());
     o->set_owner(r.routing().owner());

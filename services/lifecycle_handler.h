@@ -100,8 +100,9 @@ class LifecycleHandler {
   PersonLinker people_;
 };
 
-// Marks each signposted organisation PENDING on `referral` (those already
-// answered keep their answer).
+// Brings partner_responses in line with the routing's signposts: each
+// signposted organisation without an answer becomes PENDING, unanswered
+// ones no longer signposted are dropped, answers already given are kept.
 void InitPartnerResponses(signpost::v1::Referral& referral, absl::Time now);
 
 }  // namespace signpost::services

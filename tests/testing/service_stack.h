@@ -32,12 +32,32 @@ struct ServiceStack {
   // With `with_directory`, intake also routes against an (initially empty)
   // directory; without it, referrals are triaged only.
   ServiceStack(absl::Time start, uint64_t seed, bool with_directory = false)
-      : clock(start), ids(clock, seed) {
+      : clock(start), ids(clock, seed), with_directory_(with_directory) {
+    Open();
+  }
+
+  // Closes everything and opens it again on the same data directory, as a
+  // restart would (the clock and id generator carry on).
+  void Reopen() {
+    lifecycle.reset();
+    cases.reset();
+    referrals.reset();
+    directory.reset();
+    directory_store.reset();
+    rules.reset();
+    store.reset();
+    Open();
+    if (directory) {
+      EXPECT_TRUE(directory->Reload().ok());
+    }
+  }
+
+  void Open() {
     auto opened = storage::ReferralStore::Open({.data_dir = dir.Sub("db")});
     EXPECT_TRUE(opened.ok()) << opened.status();
     store = std::move(*opened);
     rules = std::make_unique<services::RuleRegistry>(DefaultEngine(), clock);
-    if (with_directory) {
+    if (with_directory_) {
       directory_store = storage::DirectoryStore::Create(store->database());
       directory = std::make_unique<services::DirectoryRegistry>(*directory_store);
     }
@@ -90,6 +110,9 @@ struct ServiceStack {
   std::unique_ptr<services::ReferralHandler> referrals;
   std::unique_ptr<services::CaseHandler> cases;
   std::unique_ptr<services::LifecycleHandler> lifecycle;
+
+ private:
+  bool with_directory_;
 };
 
 }  // namespace signpost::testing
