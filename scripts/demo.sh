@@ -23,6 +23,64 @@ step "The GP retries the same request (network blip): no duplicate"
 step "Call-hub staff look it up by the phone reference $ref"
 "${cli[@]}" get "$ref" | grep -E '"(referral_id|status|channel|ods_code)"' | head -4
 
+step "The person now has one record, found by NHS number"
+"${cli[@]}" case person "999 000 0018" | grep -E '"(person_id|state|assessment_version)"' | head -3
+
+step "Social care refers the same person: the earlier assessment is shown and added to, not restarted"
+"${cli[@]}" submit "$root/deploy/demo/referral-social-care.json" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+if r.get("idempotent_replay"):
+    print("(replayed: this referral was added on an earlier run)")
+for key in ("earlier_assessment", "assessment"):
+    v = r.get(key)
+    if v:
+        a = v.get("assessment", {})
+        needs = [n.replace("PRESENTING_NEED_", "") for n in a.get("presenting_needs", {}).get("needs", [])]
+        told = len(a.get("presenting_needs", {}).get("history", []))
+        lang = a.get("communication", {}).get("interpreter_language", "-")
+        print(key, "version", v["version"], "needs", needs, told, "referral(s) in history, interpreter", lang)
+' 
+
+step "The call hub keys in a caller with no NHS number: a possible duplicate is listed for a person to confirm, never merged automatically"
+"${cli[@]}" submit "$root/deploy/demo/referral-hub-no-nhs.json" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+print("new person", r["referral"]["person_id"], "(replay)" if r.get("idempotent_replay") else "")
+for c in r.get("possible_duplicates", []):
+    print("  possible duplicate of", c["matched_person_id"], "score", c["score"], "on", ", ".join(c["reasons"]))
+'
+echo "Pending for a call-hub user to confirm or reject:"
+"${cli[@]}" case duplicates | python3 -c '
+import json, sys
+for c in json.load(sys.stdin).get("candidates", []):
+    print("  ", c["candidate_id"], c["person_id"], "~", c["matched_person_id"], "score", c["score"], c["state"])
+' 
+
+step "The team accepts the GP referral and the case manager makes first contact (the clock stops)"
+"${cli[@]}" case accept "$ref" --by=cm-demo | grep -E '"status"' | head -1 \
+  || echo "(already accepted on an earlier run: FAILED_PRECONDITION, as it should be)"
+"${cli[@]}" case start "$ref" --by=cm-demo | grep -E '"(status|first_contact_at)"' | head -2 \
+  || echo "(already started on an earlier run)"
+
+step "Sam's timeline: every referral, decision, assessment version and transition, in order"
+"${cli[@]}" case timeline "999 000 0018" | python3 -c '
+import json, sys
+for e in json.load(sys.stdin).get("entries", []):
+    if "referral_event" in e:
+        ev = e["referral_event"]
+        what = ev["reference"] + " " + ev.get("status", "").replace("REFERRAL_STATUS_", "") + " (" + ev.get("reason", "received") + ")"
+    elif "assessment_change" in e:
+        a = e["assessment_change"]
+        what = "holistic assessment version " + a["version"] + " (" + a["reason"] + ")"
+    else:
+        what = ", ".join(k for k in e if k not in ("sequence", "occurred_at", "person_id"))
+    print("  %4s  %s  %s" % (e["sequence"], e["occurred_at"][:19], what))
+' 
+
+step "Nothing is overdue yet (response-by clocks, due within 24 hours)"
+"${cli[@]}" case overdue --within_hours=24
+
 step "Call-hub staff search the directory: anxiety, postcode SE6 4RU, with exclusions"
 "${cli[@]}" directory search --postcode="SE6 4RU" --need=ANXIETY --age=34 --explain | head -12
 

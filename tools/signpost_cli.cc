@@ -11,6 +11,10 @@
 //   signpost rules active | activate FILE | replay FILE [--from=T --to=T]
 //   signpost directory import FILE_OR_CSV_DIR | export | search [--postcode=P --age=N
 //            --need=ANXIETY --pathway=eip --open_now --explain]
+//   signpost case person ID_OR_NHS | timeline ID_OR_NHS | assessment ID_OR_NHS
+//            | duplicates | overdue [--within_hours=N] | caseload CM | queue TEAM
+//            | accept REF [--case_manager=CM] | start REF | contact REF
+//            | close REF --outcome=TREATMENT_COMPLETED   (all with --by=STAFF_ID)
 //
 // Global flags: --server (default 127.0.0.1:50051), --timeout_ms.
 // Output is JSON with proto field names. Exit status: 0 ok, 1 RPC error
@@ -40,6 +44,8 @@
 #include "signpost/v1/directory.grpc.pb.h"
 #include "signpost/v1/referral_service.grpc.pb.h"
 #include "signpost/v1/triage_service.grpc.pb.h"
+#include "tools/case_commands.h"
+#include "tools/cli_common.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "Server address host:port.");
 ABSL_FLAG(int, timeout_ms, 10000, "Deadline for unary calls.");
@@ -67,31 +73,9 @@ namespace {
 
 namespace v1 = ::signpost::v1;
 
-std::string ToJson(const google::protobuf::Message& m) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  options.add_whitespace = true;
-  std::string out;
-  if (!google::protobuf::util::MessageToJsonString(m, &out, options).ok()) return "{}";
-  return out;
-}
-
-int Fail(const grpc::Status& status) {
-  absl::Status s = signpost::services::FromGrpcStatus(status);
-  std::fprintf(stderr, "error: %s: %s\n", absl::StatusCodeToString(s.code()).c_str(),
-               std::string(s.message()).c_str());
-  if (auto violations = signpost::services::ViolationsFromStatus(s)) {
-    for (const auto& v : violations->violations()) {
-      std::fprintf(stderr, "  %s: %s\n", v.field().c_str(), v.description().c_str());
-    }
-  }
-  return 1;
-}
-
-void SetDeadline(grpc::ClientContext& ctx) {
-  ctx.set_deadline(std::chrono::system_clock::now() +
-                   std::chrono::milliseconds(absl::GetFlag(FLAGS_timeout_ms)));
-}
+using signpost::cli::Fail;
+using signpost::cli::SetDeadline;
+using signpost::cli::ToJson;
 
 bool ReadFile(const std::string& path, std::string* out) {
   std::ifstream in(path);
@@ -408,7 +392,7 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "signpost <submit FILE | get ID | list | withdraw ID --reason=R | watch | health |\n"
       "          triage FILE | rules check FILE | rules active | rules activate FILE |\n"
-      "          rules replay FILE>");
+      "          rules replay FILE | directory ... | case ...>");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() < 2) {
     std::fprintf(stderr, "usage: %s\n", absl::ProgramUsageMessage().data());
@@ -429,6 +413,7 @@ int main(int argc, char** argv) {
   if (command == "rules") return Rules(*triage, args);
   auto directory = v1::DirectoryService::NewStub(channel);
   if (command == "directory") return Directory(*directory, args);
+  if (command == "case") return signpost::cli::CaseCommand(channel, args);
   std::fprintf(stderr, "usage: %s\n", absl::ProgramUsageMessage().data());
   return 2;
 }
