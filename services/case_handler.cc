@@ -95,15 +95,7 @@ absl::StatusOr<v1::ListPossibleDuplicatesResponse> CaseHandler::ListPossibleDupl
   std::vector<FieldViolation> violations;
   CheckPageSize(request.page_size(), kMaxPageSize, violations);
   const uint64_t fingerprint = FilterFingerprint(request);
-  std::string after;
-  if (!request.page_token().empty()) {
-    absl::StatusOr<std::string> decoded = DecodePageToken(request.page_token(), fingerprint);
-    if (!decoded.ok()) {
-      violations.push_back({"page_token", std::string(decoded.status().message())});
-    } else {
-      after = *decoded;
-    }
-  }
+  const std::string after = ResumeFromPageToken(request.page_token(), fingerprint, violations);
   if (!violations.empty()) return InvalidArgumentFromViolations(violations);
   SP_ASSIGN_OR_RETURN(
       storage::CandidatePage page,
@@ -209,15 +201,8 @@ absl::StatusOr<v1::ListCaseReferralsResponse> CaseHandler::ListIndexed(
   CheckText(key, key_field, 128, true, false, violations);
   CheckPageSize(page_size, kMaxPageSize, violations);
   const uint64_t fingerprint = FilterFingerprint(request);
-  std::string resume;
-  if (!page_token.empty()) {
-    absl::StatusOr<std::string> decoded = DecodePageToken(page_token, fingerprint);
-    if (!decoded.ok()) {
-      violations.push_back({"page_token", std::string(decoded.status().message())});
-    } else {
-      resume = absl::HexStringToBytes(*decoded);
-    }
-  }
+  const std::string resume =
+      absl::HexStringToBytes(ResumeFromPageToken(page_token, fingerprint, violations));
   if (!violations.empty()) return InvalidArgumentFromViolations(violations);
   SP_ASSIGN_OR_RETURN(
       storage::IndexedPage page,

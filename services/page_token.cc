@@ -6,8 +6,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "google/protobuf/descriptor.h"
 #include "common/fingerprint.h"
+#include "google/protobuf/descriptor.h"
 #include "proto/signpost/proto_bytes.h"
 
 namespace signpost::services {
@@ -41,6 +41,15 @@ absl::StatusOr<std::string> DecodePageToken(const std::string& token, uint64_t f
         "page_token: was issued for different filters; start again without it");
   }
   return parts[1];
+}
+
+std::string ResumeFromPageToken(const std::string& token, uint64_t fingerprint,
+                                std::vector<router::FieldViolation>& violations) {
+  if (token.empty()) return "";
+  absl::StatusOr<std::string> after = DecodePageToken(token, fingerprint);
+  if (after.ok()) return *after;
+  violations.push_back({"page_token", std::string(after.status().message())});
+  return "";
 }
 
 }  // namespace signpost::services

@@ -11,9 +11,11 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
+#include "router/validation.h"
 
 namespace signpost::services {
 
@@ -27,6 +29,12 @@ std::string EncodePageToken(const std::string& resume_after_id, uint64_t fingerp
 // is malformed or was issued for different filters.
 [[nodiscard]] absl::StatusOr<std::string> DecodePageToken(const std::string& token,
                                                           uint64_t fingerprint);
+
+// For handlers that collect every bad field: the resume position of
+// `token` (empty when there is no token), or empty with a "page_token"
+// violation added.
+std::string ResumeFromPageToken(const std::string& token, uint64_t fingerprint,
+                                std::vector<router::FieldViolation>& violations);
 
 }  // namespace signpost::services
 

@@ -194,14 +194,7 @@ absl::StatusOr<v1::ListReferralsResponse> ReferralHandler::List(
     violations.push_back({"page_size", absl::StrCat("must be between 0 and ", kMaxPageSize)});
   }
   const uint64_t fingerprint = FilterFingerprint(request);
-  if (!request.page_token().empty()) {
-    absl::StatusOr<std::string> after = DecodePageToken(request.page_token(), fingerprint);
-    if (!after.ok()) {
-      violations.push_back({"page_token", std::string(after.status().message())});
-    } else {
-      query.start_after_id = *after;
-    }
-  }
+  query.start_after_id = ResumeFromPageToken(request.page_token(), fingerprint, violations);
   if (!violations.empty()) return InvalidArgumentFromViolations(violations);
   query.limit = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
 

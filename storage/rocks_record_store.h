@@ -162,6 +162,14 @@ class RocksRecordStore final : public ReferralStore, public PersonStore {
   static void PutTimeline(Batch& batch, const signpost::v1::TimelineEntry& entry);
   // A timeline entry for an assessment version, with a new sequence.
   signpost::v1::TimelineEntry AssessmentEntry(const signpost::v1::AssessmentVersion& v);
+  // A merge or unmerge: both people, the survivor's next assessment
+  // version, the merge record, a timeline entry on each record and the
+  // assessment entry; every sequence allocated goes to `seqs`.
+  void PutMergeChange(Batch& batch, const signpost::v1::PersonRecord& surviving,
+                      const signpost::v1::PersonRecord& merged,
+                      const signpost::v1::AssessmentVersion& next,
+                      const signpost::v1::MergeRecord& merge, absl::Time now,
+                      std::vector<uint64_t>& seqs);
   // The person a stored person id finally resolves to (following merges).
   absl::StatusOr<signpost::v1::PersonRecord> FollowMerges(std::string person_id) const;
   // Latest assessment of `person`, or nullopt if it has none.

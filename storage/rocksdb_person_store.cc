@@ -34,6 +34,21 @@ absl::Status ScanPrefix(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family,
   return FromRocks(it->status(), "scanning");
 }
 
+// The version after `person`'s latest, written by `author` for `reason`.
+v1::AssessmentVersion NextVersion(const v1::PersonRecord& person,
+                                  const v1::HolisticAssessment& assessment,
+                                  const v1::StaffRef& author, absl::Time now,
+                                  std::string_view reason) {
+  v1::AssessmentVersion next;
+  next.set_person_id(person.person_id());
+  next.set_version(person.assessment_version() + 1);
+  *next.mutable_assessment() = assessment;
+  *next.mutable_author() = author;
+  *next.mutable_recorded_at() = ToProtoTime(now);
+  next.set_reason(std::string(reason));
+  return next;
+}
+
 absl::Status RequireActive(const v1::PersonRecord& p) {
   if (p.state() == v1::PERSON_STATE_ACTIVE) return absl::OkStatus();
   return absl::FailedPreconditionError(
@@ -67,6 +82,34 @@ v1::TimelineEntry RocksRecordStore::AssessmentEntry(const v1::AssessmentVersion&
   change->set_reason(v.reason());
   change->set_referral_id(v.referral_id());
   return entry;
+}
+
+void RocksRecordStore::PutMergeChange(Batch& batch, const v1::PersonRecord& surviving,
+                                      const v1::PersonRecord& merged,
+                                      const v1::AssessmentVersion& next,
+                                      const v1::MergeRecord& merge, absl::Time now,
+                                      std::vector<uint64_t>& seqs) {
+  batch.Put(ColumnFamily::kPeople, keys::Person(merged.person_id()), merged);
+  batch.Put(ColumnFamily::kPeople, keys::Person(surviving.person_id()), surviving);
+  batch.Put(ColumnFamily::kPeople,
+            keys::Assessment(surviving.person_id(), static_cast<uint64_t>(next.version())), next);
+  batch.Put(ColumnFamily::kPeople, keys::Merge(merge.merge_id()), merge);
+  for (const std::string* pid : {&surviving.person_id(), &merged.person_id()}) {
+    v1::TimelineEntry entry;
+    entry.set_sequence(sequence_.Allocate());
+    seqs.push_back(entry.sequence());
+    *entry.mutable_occurred_at() = ToProtoTime(now);
+    entry.set_person_id(*pid);
+    v1::TimelineEntry::MergeChange* change = entry.mutable_merge();
+    change->set_merge_id(merge.merge_id());
+    change->set_undone(merge.undone());
+    change->set_surviving_person_id(surviving.person_id());
+    change->set_merged_person_id(merged.person_id());
+    PutTimeline(batch, entry);
+  }
+  const v1::TimelineEntry assessed = AssessmentEntry(next);
+  seqs.push_back(assessed.sequence());
+  PutTimeline(batch, assessed);
 }
 
 absl::StatusOr<v1::PersonRecord> RocksRecordStore::GetPerson(std::string_view person_id) const {
@@ -178,13 +221,7 @@ absl::StatusOr<v1::AssessmentVersion> RocksRecordStore::UpdateAssessment(
                                            " is not the latest (", person.assessment_version(),
                                            "); read the latest version and apply your change"));
   }
-  v1::AssessmentVersion next;
-  next.set_person_id(person.person_id());
-  next.set_version(expected_version + 1);
-  *next.mutable_assessment() = assessment;
-  *next.mutable_author() = author;
-  *next.mutable_recorded_at() = ToProtoTime(now);
-  next.set_reason("assessment");
+  const v1::AssessmentVersion next = NextVersion(person, assessment, author, now, "assessment");
   person.set_assessment_version(next.version());
   *person.mutable_updated_at() = ToProtoTime(now);
 
@@ -267,13 +304,7 @@ absl::StatusOr<MergeOutcome> RocksRecordStore::ResolveCandidate(
     const AssessmentPlan planned = plan(s_latest.value_or(v1::AssessmentVersion()),
                                         m_latest.value_or(v1::AssessmentVersion()));
 
-    v1::AssessmentVersion next;
-    next.set_person_id(surviving.person_id());
-    next.set_version(surviving.assessment_version() + 1);
-    *next.mutable_assessment() = planned.assessment;
-    *next.mutable_author() = by;
-    *next.mutable_recorded_at() = ToProtoTime(now);
-    next.set_reason("merge");
+    const v1::AssessmentVersion next = NextVersion(surviving, planned.assessment, by, now, "merge");
 
     v1::MergeRecord merge;
     merge.set_merge_id(std::string(merge_id));
@@ -294,25 +325,7 @@ absl::StatusOr<MergeOutcome> RocksRecordStore::ResolveCandidate(
     surviving.set_assessment_version(next.version());
     *surviving.mutable_updated_at() = ToProtoTime(now);
 
-    batch.Put(ColumnFamily::kPeople, keys::Person(merged.person_id()), merged);
-    batch.Put(ColumnFamily::kPeople, keys::Person(surviving.person_id()), surviving);
-    batch.Put(ColumnFamily::kPeople,
-              keys::Assessment(surviving.person_id(), static_cast<uint64_t>(next.version())), next);
-    batch.Put(ColumnFamily::kPeople, keys::Merge(merge.merge_id()), merge);
-    for (const std::string* pid : {&surviving.person_id(), &merged.person_id()}) {
-      v1::TimelineEntry entry;
-      entry.set_sequence(sequence_.Allocate());
-      seqs.push_back(entry.sequence());
-      *entry.mutable_occurred_at() = ToProtoTime(now);
-      entry.set_person_id(*pid);
-      entry.mutable_merge()->set_merge_id(merge.merge_id());
-      entry.mutable_merge()->set_surviving_person_id(surviving.person_id());
-      entry.mutable_merge()->set_merged_person_id(merged.person_id());
-      PutTimeline(batch, entry);
-    }
-    const v1::TimelineEntry assessed = AssessmentEntry(next);
-    seqs.push_back(assessed.sequence());
-    PutTimeline(batch, assessed);
+    PutMergeChange(batch, surviving, merged, next, merge, now, seqs);
     outcome.merge = std::move(merge);
   }
   batch.Put(ColumnFamily::kPeople, keys::Candidate(candidate.candidate_id()), candidate);
@@ -356,13 +369,7 @@ absl::StatusOr<v1::MergeRecord> RocksRecordStore::Unmerge(std::string_view merge
                       GetAssessment(surviving.person_id(), merge.merge_assessment_version()));
   const AssessmentPlan planned = plan(current.value_or(v1::AssessmentVersion()), at_merge, merge);
 
-  v1::AssessmentVersion next;
-  next.set_person_id(surviving.person_id());
-  next.set_version(surviving.assessment_version() + 1);
-  *next.mutable_assessment() = planned.assessment;
-  *next.mutable_author() = by;
-  *next.mutable_recorded_at() = ToProtoTime(now);
-  next.set_reason("unmerge");
+  const v1::AssessmentVersion next = NextVersion(surviving, planned.assessment, by, now, "unmerge");
 
   merge.set_undone(true);
   *merge.mutable_unmerged_by() = by;
@@ -378,26 +385,7 @@ absl::StatusOr<v1::MergeRecord> RocksRecordStore::Unmerge(std::string_view merge
 
   Batch batch(database_->impl());
   std::vector<uint64_t> seqs;
-  batch.Put(ColumnFamily::kPeople, keys::Person(merged.person_id()), merged);
-  batch.Put(ColumnFamily::kPeople, keys::Person(surviving.person_id()), surviving);
-  batch.Put(ColumnFamily::kPeople,
-            keys::Assessment(surviving.person_id(), static_cast<uint64_t>(next.version())), next);
-  batch.Put(ColumnFamily::kPeople, keys::Merge(merge.merge_id()), merge);
-  for (const std::string* pid : {&surviving.person_id(), &merged.person_id()}) {
-    v1::TimelineEntry entry;
-    entry.set_sequence(sequence_.Allocate());
-    seqs.push_back(entry.sequence());
-    *entry.mutable_occurred_at() = ToProtoTime(now);
-    entry.set_person_id(*pid);
-    entry.mutable_merge()->set_merge_id(merge.merge_id());
-    entry.mutable_merge()->set_undone(true);
-    entry.mutable_merge()->set_surviving_person_id(surviving.person_id());
-    entry.mutable_merge()->set_merged_person_id(merged.person_id());
-    PutTimeline(batch, entry);
-  }
-  const v1::TimelineEntry assessed = AssessmentEntry(next);
-  seqs.push_back(assessed.sequence());
-  PutTimeline(batch, assessed);
+  PutMergeChange(batch, surviving, merged, next, merge, now, seqs);
   absl::Status st = batch.Commit("unmerge");
   for (uint64_t seq : seqs) Publish(seq);
   SP_RETURN_IF_ERROR(st);

@@ -21,11 +21,7 @@ using ::signpost::testing::ValidGpReferral;
 using ::testing::ElementsAre;
 using ::testing::SizeIs;
 
-std::unique_ptr<grpc::ClientContext> Ctx(int seconds = 20) {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
-  return ctx;
-}
+std::unique_ptr<grpc::ClientContext> Ctx(int seconds = 20) { return testing::CallContext(seconds); }
 
 // A channel with its own TCP connection (no subchannel sharing).
 std::shared_ptr<grpc::Channel> OwnConnection(const std::string& address, int n) {
@@ -44,10 +40,8 @@ class CaseE2eTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  testing::ServerProcess server_{
-      dir_.Sub("data"),
-      {std::string("--seed_services=") + SIGNPOST_DEMO_DIRECTORY + "/demo_services.json",
-       std::string("--seed_roster=") + SIGNPOST_DEMO_DIRECTORY + "/demo_roster.json"}};
+  testing::ServerProcess server_{dir_.Sub("data"),
+                                 testing::DemoDirectoryFlags(SIGNPOST_DEMO_DIRECTORY)};
   std::unique_ptr<v1::ReferralService::Stub> referrals_;
   std::unique_ptr<v1::CaseService::Stub> cases_;
 };

@@ -15,11 +15,7 @@ namespace {
 
 namespace v1 = ::signpost::v1;
 
-std::unique_ptr<grpc::ClientContext> Ctx() {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  return ctx;
-}
+std::unique_ptr<grpc::ClientContext> Ctx(int seconds = 10) { return testing::CallContext(seconds); }
 
 class DirectoryE2eTest : public ::testing::Test {
  protected:
@@ -29,10 +25,8 @@ class DirectoryE2eTest : public ::testing::Test {
     directory_ = v1::DirectoryService::NewStub(server_.Channel());
   }
   testing::TempDir dir_;
-  testing::ServerProcess server_{
-      dir_.Sub("data"),
-      {std::string("--seed_services=") + SIGNPOST_DEMO_DIRECTORY + "/demo_services.json",
-       std::string("--seed_roster=") + SIGNPOST_DEMO_DIRECTORY + "/demo_roster.json"}};
+  testing::ServerProcess server_{dir_.Sub("data"),
+                                 testing::DemoDirectoryFlags(SIGNPOST_DEMO_DIRECTORY)};
   std::unique_ptr<v1::ReferralService::Stub> referrals_;
   std::unique_ptr<v1::DirectoryService::Stub> directory_;
 };

@@ -22,11 +22,7 @@ using ::signpost::testing::ValidGpReferral;
 using ::testing::ElementsAre;
 using ::testing::SizeIs;
 
-std::unique_ptr<grpc::ClientContext> Ctx(int seconds = 10) {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
-  return ctx;
-}
+std::unique_ptr<grpc::ClientContext> Ctx(int seconds = 10) { return testing::CallContext(seconds); }
 
 class ServerE2eTest : public ::testing::Test {
  protected:

@@ -28,6 +28,20 @@ extern char** environ;
 
 namespace signpost::testing {
 
+// Server flags that seed the bundled demo borough (services and roster)
+// from `dir` (deploy/directory).
+inline std::vector<std::string> DemoDirectoryFlags(const std::string& dir) {
+  return {"--seed_services=" + dir + "/demo_services.json",
+          "--seed_roster=" + dir + "/demo_roster.json"};
+}
+
+// A client context with a deadline `seconds` from now.
+inline std::unique_ptr<grpc::ClientContext> CallContext(int seconds = 10) {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
+  return ctx;
+}
+
 class ServerProcess {
  public:
   // If `log_file` is set the server's stderr (its JSON log) goes there.
@@ -54,8 +68,7 @@ class ServerProcess {
     std::filesystem::remove(port_file);
     std::vector<std::string> args = {SIGNPOST_SERVER_BIN, "--data_dir=" + data_dir_,
                                      "--listen=127.0.0.1:0", "--port_file=" + port_file,
-                                     "--rules=" + rules_file_,
-                                     "--log_level=warn",
+                                     "--rules=" + rules_file_, "--log_level=warn",
                                      // Idle test channels do not poll, so they never
                                      // acknowledge GOAWAY; keep the forced close short.
                                      "--shutdown_grace_ms=300"};

@@ -15,6 +15,7 @@ namespace {
 namespace v1 = ::signpost::v1;
 using ::signpost::testing::IsOk;
 using ::signpost::testing::StatusIs;
+using ::signpost::testing::TestStaff;
 using ::signpost::testing::ValidGpReferral;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -22,13 +23,6 @@ using ::testing::SizeIs;
 
 constexpr char kVcsService[] = "bereavement-support";
 constexpr char kVcsOrg[] = "org-bereavement-support";
-
-v1::StaffRef Staff(const std::string& id = "cm-test") {
-  v1::StaffRef s;
-  s.set_id(id);
-  s.set_name("Test Staff");
-  return s;
-}
 
 class LifecycleTest : public ::testing::Test {
  protected:
@@ -86,14 +80,14 @@ std::vector<Command> Commands() {
        [](testing::ServiceStack& s, const std::string& id) {
          v1::AcceptReferralRequest r;
          r.set_referral_id(id);
-         *r.mutable_by() = Staff();
+         *r.mutable_by() = TestStaff("cm-test");
          return s.lifecycle->Accept(r);
        }},
       {"decline", v1::REFERRAL_STATUS_DECLINED,
        [](testing::ServiceStack& s, const std::string& id) {
          v1::DeclineReferralRequest r;
          r.set_referral_id(id);
-         *r.mutable_by() = Staff();
+         *r.mutable_by() = TestStaff("cm-test");
          r.set_reason(v1::DECLINE_REASON_NO_CAPACITY);
          return s.lifecycle->Decline(r);
        }},
@@ -101,14 +95,14 @@ std::vector<Command> Commands() {
        [](testing::ServiceStack& s, const std::string& id) {
          v1::StartReferralRequest r;
          r.set_referral_id(id);
-         *r.mutable_by() = Staff();
+         *r.mutable_by() = TestStaff("cm-test");
          return s.lifecycle->Start(r);
        }},
       {"hold", v1::REFERRAL_STATUS_ON_HOLD,
        [](testing::ServiceStack& s, const std::string& id) {
          v1::HoldReferralRequest r;
          r.set_referral_id(id);
-         *r.mutable_by() = Staff();
+         *r.mutable_by() = TestStaff("cm-test");
          r.set_reason("person-in-hospital");
          return s.lifecycle->Hold(r);
        }},
@@ -116,7 +110,7 @@ std::vector<Command> Commands() {
        [](testing::ServiceStack& s, const std::string& id) {
          v1::CloseReferralRequest r;
          r.set_referral_id(id);
-         *r.mutable_by() = Staff();
+         *r.mutable_by() = TestStaff("cm-test");
          r.set_outcome(v1::CLOSE_OUTCOME_TREATMENT_COMPLETED);
          return s.lifecycle->Close(r);
        }},
@@ -124,7 +118,7 @@ std::vector<Command> Commands() {
        [](testing::ServiceStack& s, const std::string& id) {
          v1::SignpostReferralRequest r;
          r.set_referral_id(id);
-         *r.mutable_by() = Staff();
+         *r.mutable_by() = TestStaff("cm-test");
          r.add_service_ids(kVcsService);
          return s.lifecycle->Signpost(r);
        }},
@@ -141,7 +135,7 @@ std::vector<Command> Commands() {
        [](testing::ServiceStack& s, const std::string& id) {
          v1::MarkEnteredInErrorRequest r;
          r.set_referral_id(id);
-         *r.mutable_by() = Staff();
+         *r.mutable_by() = TestStaff("cm-test");
          r.set_reason("wrong person");
          return s.lifecycle->MarkEnteredInError(r);
        }},
@@ -207,7 +201,7 @@ TEST_F(LifecycleTest, BreachIsReportedOnceAndOnlyOnceAcrossRestarts) {
   const v1::Referral contacted = Submit(ValidGpReferral("contacted"));
   v1::RecordFirstContactRequest contact;
   contact.set_referral_id(contacted.referral_id());
-  *contact.mutable_by() = Staff();
+  *contact.mutable_by() = TestStaff("cm-test");
   ASSERT_THAT(stack_.lifecycle->RecordFirstContact(contact), IsOk());
   EXPECT_THAT(stack_.lifecycle->RecordFirstContact(contact),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already")));
@@ -245,7 +239,7 @@ TEST_F(LifecycleTest, RetriageRecordsOldAndNewClocksAndANewDeadlineCanBreachOnce
   const v1::UrgencyBand old_band = r.triage().band();
   v1::RetriageReferralRequest req;
   req.set_referral_id(r.reference());
-  *req.mutable_by() = Staff("clinician-1");
+  *req.mutable_by() = TestStaff("clinician-1");
   req.set_override_band(v1::URGENCY_BAND_C);
   EXPECT_THAT(stack_.lifecycle->Retriage(req),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("reason")));
@@ -279,7 +273,7 @@ TEST_F(LifecycleTest, DeclineReroutesWithoutTheDecliningService) {
   const std::string first_service = r.routing().service_id();
   v1::DeclineReferralRequest req;
   req.set_referral_id(r.referral_id());
-  *req.mutable_by() = Staff();
+  *req.mutable_by() = TestStaff("cm-test");
   EXPECT_THAT(stack_.lifecycle->Decline(req),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("reason")));
   req.set_reason(v1::DECLINE_REASON_NO_CAPACITY);
@@ -312,7 +306,7 @@ TEST_F(LifecycleTest, CaseloadAndTeamQueueFollowTheReferral) {
   ASSERT_FALSE(cm.empty());
   v1::AcceptReferralRequest accept;
   accept.set_referral_id(r.referral_id());
-  *accept.mutable_by() = Staff();
+  *accept.mutable_by() = TestStaff("cm-test");
   accept.set_case_manager_id("cm-not-real");
   EXPECT_THAT(stack_.lifecycle->Accept(accept),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("case_manager_id")));
@@ -329,7 +323,7 @@ TEST_F(LifecycleTest, CaseloadAndTeamQueueFollowTheReferral) {
 
   v1::CloseReferralRequest close;
   close.set_referral_id(r.referral_id());
-  *close.mutable_by() = Staff();
+  *close.mutable_by() = TestStaff("cm-test");
   close.set_outcome(v1::CLOSE_OUTCOME_DISCHARGED_TO_GP);
   ASSERT_THAT(stack_.lifecycle->Close(close), IsOk());
   ASSERT_OK_AND_ASSIGN(load, stack_.cases->ListCaseload(caseload));
@@ -341,7 +335,7 @@ TEST_F(LifecycleTest, PartnerSeesTheSignpostedPersonAndClosesTheLoop) {
   ForceStatus(r.referral_id(), v1::REFERRAL_STATUS_UNMATCHED);
   v1::SignpostReferralRequest sp;
   sp.set_referral_id(r.referral_id());
-  *sp.mutable_by() = Staff("hub-1");
+  *sp.mutable_by() = TestStaff("hub-1");
   sp.add_service_ids("crisis-home-treatment");
   EXPECT_THAT(stack_.lifecycle->Signpost(sp),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("service_ids[0]")))
@@ -400,7 +394,7 @@ TEST_F(LifecycleTest, APartnerUnableToHelpSendsThePersonBackToTheCallHub) {
   ForceStatus(r.referral_id(), v1::REFERRAL_STATUS_UNMATCHED);
   v1::SignpostReferralRequest sp;
   sp.set_referral_id(r.referral_id());
-  *sp.mutable_by() = Staff("hub-1");
+  *sp.mutable_by() = TestStaff("hub-1");
   sp.add_service_ids(kVcsService);
   ASSERT_THAT(stack_.lifecycle->Signpost(sp), IsOk());
   v1::RecordPartnerOutcomeRequest outcome;

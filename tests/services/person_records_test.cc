@@ -14,20 +14,13 @@ namespace {
 namespace v1 = ::signpost::v1;
 using ::signpost::testing::IsOk;
 using ::signpost::testing::StatusIs;
+using ::signpost::testing::TestStaff;
 using ::signpost::testing::ValidGpReferral;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
 
 constexpr char kAssessor[] = "cm-crisis-home-treatment-1";  // in the demo roster
-
-v1::StaffRef Staff(const std::string& id) {
-  v1::StaffRef s;
-  s.set_id(id);
-  s.set_name("Test User");
-  s.set_role("Call hub");
-  return s;
-}
 
 v1::SubmitReferralRequest WithoutNhsNumber(const std::string& request_id) {
   v1::SubmitReferralRequest r = ValidGpReferral(request_id);
@@ -152,11 +145,11 @@ TEST_F(PersonRecordsTest, StaleAssessmentUpdatesAreAbortedAndAuthorsMustBeTruste
   up.set_expected_version(1);
   *up.mutable_assessment() = a.assessment().assessment();
   up.mutable_assessment()->mutable_physical_health()->set_summary("Asthma");
-  *up.mutable_author() = Staff("not-on-roster");
+  *up.mutable_author() = TestStaff("not-on-roster");
   EXPECT_THAT(stack_.cases->UpdateAssessment(up),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("author.id")));
 
-  *up.mutable_author() = Staff(kAssessor);
+  *up.mutable_author() = TestStaff(kAssessor);
   ASSERT_OK_AND_ASSIGN(v1::AssessmentVersion v2, stack_.cases->UpdateAssessment(up));
   EXPECT_EQ(v2.version(), 2);
   EXPECT_EQ(v2.author().id(), kAssessor);
@@ -202,7 +195,7 @@ TEST_F(PersonRecordsTest, PossibleDuplicatesAreListedThenMergedAndUnmergedByAHum
   v1::ResolvePossibleDuplicateRequest confirm;
   confirm.set_candidate_id(c.candidate_id());
   confirm.set_confirm(true);
-  *confirm.mutable_decided_by() = Staff("hub-1");
+  *confirm.mutable_decided_by() = TestStaff("hub-1");
   EXPECT_THAT(stack_.cases->ResolvePossibleDuplicate(confirm),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("reason")));
   confirm.set_reason("Same person: confirmed date of birth and address by phone");
@@ -233,7 +226,7 @@ TEST_F(PersonRecordsTest, PossibleDuplicatesAreListedThenMergedAndUnmergedByAHum
 
   v1::UnmergePeopleRequest unmerge;
   unmerge.set_merge_id(merged.merge().merge_id());
-  *unmerge.mutable_unmerged_by() = Staff("hub-2");
+  *unmerge.mutable_unmerged_by() = TestStaff("hub-2");
   unmerge.set_reason("Twin sibling, not the same person");
   ASSERT_OK_AND_ASSIGN(v1::MergeRecord undone, stack_.cases->UnmergePeople(unmerge));
   EXPECT_TRUE(undone.undone());
@@ -262,7 +255,7 @@ TEST_F(PersonRecordsTest, TimelineHoldsReferralsDecisionsNotesAndMeetingsInOrder
   v1::AddNoteRequest note;
   note.set_person_id(person_id);
   note.set_referral_id(a.referral().reference());
-  *note.mutable_author() = Staff(kAssessor);
+  *note.mutable_author() = TestStaff(kAssessor);
   note.set_text("Spoke to Sam; prefers afternoon calls.");
   ASSERT_OK_AND_ASSIGN(v1::CaseNote stored_note, stack_.cases->AddNote(note));
   EXPECT_EQ(stored_note.referral_id(), a.referral().referral_id());
@@ -274,11 +267,11 @@ TEST_F(PersonRecordsTest, TimelineHoldsReferralsDecisionsNotesAndMeetingsInOrder
   m->mutable_held_on()->set_year(static_cast<int>(today.year()));
   m->mutable_held_on()->set_month(today.month());
   m->mutable_held_on()->set_day(today.day());
-  *m->add_attendees() = Staff(kAssessor);
-  *m->add_attendees() = Staff("psychiatrist-1");
+  *m->add_attendees() = TestStaff(kAssessor);
+  *m->add_attendees() = TestStaff("psychiatrist-1");
   m->add_decisions("Offer CBT; review in 6 weeks");
   m->set_care_coordinator_id(kAssessor);
-  *m->mutable_recorded_by() = Staff(kAssessor);
+  *m->mutable_recorded_by() = TestStaff(kAssessor);
   ASSERT_OK_AND_ASSIGN(v1::MdtMeeting stored_mdt, stack_.cases->RecordMdtMeeting(mdt));
   EXPECT_FALSE(stored_mdt.meeting_id().empty());
 

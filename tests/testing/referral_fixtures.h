@@ -54,6 +54,15 @@ inline signpost::v1::SubmitReferralRequest ValidSelfReferral(
   return r;
 }
 
+// A member of staff acting in a test.
+inline signpost::v1::StaffRef TestStaff(const std::string& id, const std::string& role = "") {
+  signpost::v1::StaffRef s;
+  s.set_id(id);
+  s.set_name("Test Staff " + id);
+  s.set_role(role);
+  return s;
+}
+
 }  // namespace signpost::testing
 
 #endif  // SIGNPOST_TESTS_TESTING_REFERRAL_FIXTURES_H_
