@@ -341,6 +341,8 @@ absl::StatusOr<v1::ListPartnerReferralsResponse> CaseHandler::ListPartnerReferra
                   request.page_size(), request.page_token(), request));
   v1::ListPartnerReferralsResponse out;
   for (const auto& r : page.referrals()) {
+    SP_ASSIGN_OR_RETURN(const bool withdrawn, people_.PartnerConsentWithdrawn(r));
+    if (withdrawn) continue;
     if (std::optional<v1::PartnerReferralView> view =
             router::ProjectForPartner(r, request.organization_id())) {
       *out.add_referrals() = std::move(*view);

@@ -441,8 +441,10 @@ absl::StatusOr<v1::PartnerReferralView> LifecycleHandler::PartnerUpdate(
   SP_ASSIGN_OR_RETURN(
       v1::Referral updated,
       deps_.store.UpdateReferral(*id, [&](v1::Referral& r) -> absl::StatusOr<Events> {
-        // A partner only ever learns that a referral exists if it may see it.
-        if (!router::PartnerMaySee(r, organization_id)) {
+        // A partner only ever learns that a referral exists if it may see
+        // it, and not once the person has withdrawn consent.
+        SP_ASSIGN_OR_RETURN(const bool withdrawn, people_.PartnerConsentWithdrawn(r));
+        if (withdrawn || !router::PartnerMaySee(r, organization_id)) {
           return absl::NotFoundError(
               absl::StrCat("no referral ", referral_id, " is signposted to ", organization_id));
         }

@@ -40,6 +40,16 @@ absl::StatusOr<v1::PersonRecord> PersonLinker::Resolve(const std::string& person
   return p;
 }
 
+absl::StatusOr<bool> PersonLinker::PartnerConsentWithdrawn(const v1::Referral& referral) const {
+  if (referral.person_id().empty()) return false;
+  SP_ASSIGN_OR_RETURN(v1::PersonRecord person, Resolve(referral.person_id()));
+  if (person.assessment_version() == 0) return false;
+  SP_ASSIGN_OR_RETURN(v1::AssessmentVersion latest,
+                      store_.people().GetAssessment(person.person_id(), 0));
+  const v1::Consent& consent = latest.assessment().consent();
+  return consent.has_share_with_partners() && !consent.share_with_partners();
+}
+
 absl::StatusOr<PersonContext> PersonLinker::Context(const v1::Person& person,
                                                     std::string_view exclude_referral_id) const {
   PersonContext known;
@@ -59,16 +69,18 @@ absl::StatusOr<PersonContext> PersonLinker::Context(const v1::Person& person,
       SP_ASSIGN_OR_RETURN(std::vector<std::string> more, store_.people().ReferralIds(pid));
       ids.insert(ids.end(), more.begin(), more.end());
     }
-    std::sort(ids.begin(), ids.end());  // ids sort by receipt time
-    const size_t first =
-        ids.size() > kMaxReferralsExamined ? ids.size() - kMaxReferralsExamined : 0;
-    for (size_t i = first; i < ids.size(); ++i) {
-      if (ids[i] == exclude_referral_id) continue;
-      SP_ASSIGN_OR_RETURN(v1::Referral r, store_.GetReferral(ids[i]));
+    // Newest first (ids sort by receipt time): the most recent open
+    // referral with a case manager gives continuity, and ends the search.
+    std::sort(ids.rbegin(), ids.rend());
+    if (ids.size() > kMaxReferralsExamined) ids.resize(kMaxReferralsExamined);
+    for (const std::string& id : ids) {
+      if (id == exclude_referral_id) continue;
+      SP_ASSIGN_OR_RETURN(v1::Referral r, store_.GetReferral(id));
       if (!IsOpenStatus(r.status())) continue;
       known.has_open_referral = true;
       if (!r.routing().case_manager_id().empty()) {
         known.open_case_manager_id = r.routing().case_manager_id();
+        break;
       }
     }
     return known;

@@ -57,6 +57,12 @@ class PersonLinker {
   storage::PersonLink LinkFor(const signpost::v1::ReferralSubmission& submission,
                               const PersonContext& known);
 
+  // True when the person's latest holistic assessment records that they
+  // do not (or no longer) consent to sharing with partners. A referral's
+  // own consent is not enough once the person has said no.
+  [[nodiscard]] absl::StatusOr<bool> PartnerConsentWithdrawn(
+      const signpost::v1::Referral& referral) const;
+
   // The surviving record for a person id or NHS number (following merges).
   [[nodiscard]] absl::StatusOr<signpost::v1::PersonRecord> Resolve(
       const std::string& person_id_or_nhs) const;

@@ -408,6 +408,36 @@ TEST_F(LifecycleTest, APartnerUnableToHelpSendsThePersonBackToTheCallHub) {
   EXPECT_EQ(back.routing().owner(), "queue:call-hub-review");
 }
 
+TEST_F(LifecycleTest, WithdrawnConsentHidesThePersonFromPartners) {
+  const v1::Referral r = Submit(ValidGpReferral("consent"));
+  ForceStatus(r.referral_id(), v1::REFERRAL_STATUS_UNMATCHED);
+  v1::SignpostReferralRequest sp;
+  sp.set_referral_id(r.referral_id());
+  *sp.mutable_by() = TestStaff("hub-1");
+  sp.add_service_ids(kVcsService);
+  ASSERT_THAT(stack_.lifecycle->Signpost(sp), IsOk());
+  v1::ListPartnerReferralsRequest list;
+  list.set_organization_id(kVcsOrg);
+  ASSERT_OK_AND_ASSIGN(v1::ListPartnerReferralsResponse before,
+                       stack_.cases->ListPartnerReferrals(list));
+  ASSERT_THAT(before.referrals(), SizeIs(1));
+
+  // A later referral records that the person no longer consents.
+  v1::SubmitReferralRequest later = ValidGpReferral("consent-later");
+  later.mutable_submission()->mutable_consent()->set_share_with_partners(false);
+  Submit(later);
+  ASSERT_OK_AND_ASSIGN(v1::ListPartnerReferralsResponse after,
+                       stack_.cases->ListPartnerReferrals(list));
+  EXPECT_THAT(after.referrals(), SizeIs(0));
+  v1::RespondToSignpostingRequest respond;
+  respond.set_referral_id(r.referral_id());
+  respond.set_organization_id(kVcsOrg);
+  respond.set_accept(true);
+  respond.set_recorded_by("coordinator");
+  EXPECT_THAT(stack_.lifecycle->RespondToSignposting(respond),
+              StatusIs(absl::StatusCode::kNotFound));
+}
+
 TEST_F(LifecycleTest, OverdueListIsOrderedByTimeToBreach) {
   v1::SubmitReferralRequest urgent = ValidGpReferral("urgent");
   urgent.mutable_submission()->mutable_risk()->set_to_self(v1::RISK_LEVEL_HIGH);

@@ -102,6 +102,15 @@ TEST_F(PersonRecordsTest, ASecondReferralShowsTheEarlierAssessmentAndAddsToIt) {
   EXPECT_EQ(p.person().assessment_version(), 2);
 }
 
+TEST_F(PersonRecordsTest, AKnownPersonKeepsTheirCaseManager) {
+  const v1::Referral first = Submit(ValidGpReferral("first")).referral();
+  ASSERT_EQ(first.status(), v1::REFERRAL_STATUS_ROUTED);
+  ASSERT_FALSE(first.routing().case_manager_id().empty());
+  const v1::Referral second = Submit(ValidGpReferral("second")).referral();
+  EXPECT_EQ(second.routing().case_manager_id(), first.routing().case_manager_id());
+  EXPECT_THAT(second.routing().case_manager_reason(), HasSubstr("continuity"));
+}
+
 TEST_F(PersonRecordsTest, ConcurrentReferralsForOneNhsNumberMakeOnePersonAndLoseNoUpdate) {
   constexpr int kThreads = 8;
   constexpr int kTotal = 100;
