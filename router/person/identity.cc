@@ -17,7 +17,7 @@ char FoldLatin1(unsigned char lead, unsigned char cont) {
       "aaaaaaaceeeeiiiidnooooo_ouuuuyts"   // U+00C0-U+00DF
       "aaaaaaaceeeeiiiidnooooo_ouuuuyty";  // U+00E0-U+00FF
   const char c = kFold[cont - 0x80];
-  return c == '_' ? 0 : c;
+  return c == '_' ? '\0' : c;
 }
 
 std::string District(std::string_view postcode) {
