@@ -5,7 +5,9 @@
 # Builds, then: triage and directory micro-benchmarks, durable-write
 # ceilings, and a real server (embedded RocksDB in a temp dir, default rules,
 # demo borough) under closed-loop load at 1, 4, 16 and 64 in flight and an
-# open-loop load at half the measured maximum.
+# open-loop load at half the measured maximum; the callback vs completion-
+# queue comparison; and restart, memory and load with a million stored
+# referrals (scripts/bench_restart.sh; BIG_COUNT=N to change the size).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${SIGNPOST_BUILD_DIR:-$root/build}"
@@ -52,4 +54,24 @@ for rpc in noop get list; do
 done
 half=$(( best / 2 )); (( half < 1 )) && half=1
 "$build/bench/load_gen" --server="$server" --mode=open --rate="$half" --seconds="$seconds" --seed=99
+kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
+
+echo "== API style: the same no-op RPC, callback vs completion queue (ADR 0004)"
+levels=(1 16 64); [[ $smoke -eq 1 ]] && levels=(4)
+for n in "${levels[@]}"; do
+  for style in callback cq; do
+    rm -f "$work/style_port"
+    "$build/bench/api_style_server" --style=$style --cq_threads=2 --port_file="$work/style_port" &
+    server_pid=$!
+    for _ in $(seq 1 400); do [[ -s "$work/style_port" ]] && break; sleep 0.05; done
+    echo "style=$style $("$build/bench/load_gen" --server="127.0.0.1:$(cat "$work/style_port")" \
+      --mode=closed --rpc=noop --concurrency="$n" --seconds="$seconds")"
+    kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
+  done
+done
+
+echo "== restart, memory and load with a large store"
+count=1000000; [[ $smoke -eq 1 ]] && count=2000
+COUNT="${BIG_COUNT:-$count}" SECONDS_PER_LOAD="$seconds" SIGNPOST_BUILD_DIR="$build" \
+  "$root/scripts/bench_restart.sh"
 echo "bench: done"
