@@ -6,7 +6,8 @@
 # load_gen and reports peak RSS and submit/get rates against the big store.
 #   COUNT=1000000 ./scripts/bench_restart.sh     # about 5 GB, a few minutes
 #   COUNT=2000 ./scripts/bench_restart.sh        # seconds (smoke)
-# SIGNPOST_BIG_DATA=DIR keeps (and reuses) the filled directory.
+# SIGNPOST_BIG_DATA=DIR keeps (and reuses) the filled directory;
+# CACHE_SIZES_MB="64 256" are the RocksDB block caches the load runs with.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${SIGNPOST_BUILD_DIR:-$root/build}"
@@ -31,11 +32,13 @@ if [[ ! -f "$data/.loaded-$count" ]]; then
 fi
 echo "== data directory: $(du -sh "$data" | cut -f1)"
 
-start_server() {
+start_server() {  # [block cache MiB]
   rm -f "$work/port"
+  printf 'rocksdb_block_cache_mb: %d\n' "${1:-64}" > "$work/config.textproto"
   local t0; t0=$(date +%s%N)
-  "$build/services/signpost_server" --data_dir="$data" --listen=127.0.0.1:0 \
-    --port_file="$work/port" --rules="$root/deploy/rules/triage.textproto" --log_level=warn &
+  "$build/services/signpost_server" --config="$work/config.textproto" --data_dir="$data" \
+    --listen=127.0.0.1:0 --port_file="$work/port" \
+    --rules="$root/deploy/rules/triage.textproto" --log_level=warn &
   server_pid=$!
   until [[ -s "$work/port" ]]; do
     kill -0 "$server_pid" 2>/dev/null || { echo "server died" >&2; exit 1; }
@@ -50,11 +53,13 @@ stop_server() { kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid
 echo "== restart to SERVING with $count referrals stored (3 runs)"
 for run in 1 2 3; do start_server; stop_server; done
 
-echo "== load against the big store"
-start_server
-server="127.0.0.1:$(cat "$work/port")"
-"$build/bench/load_gen" --server="$server" --mode=closed --concurrency=16 --seconds="$seconds" --seed=77
-"$build/bench/load_gen" --server="$server" --mode=closed --rpc=get --concurrency=16 --seconds="$seconds"
-echo "peak_rss_kb=$(awk '/VmHWM/{print $2}' /proc/$server_pid/status) rss_kb=$(awk '/VmRSS/{print $2}' /proc/$server_pid/status)"
-stop_server
+for cache in ${CACHE_SIZES_MB:-64 256}; do
+  echo "== load against the big store, block cache ${cache} MiB"
+  start_server "$cache"
+  server="127.0.0.1:$(cat "$work/port")"
+  "$build/bench/load_gen" --server="$server" --mode=closed --concurrency=16 --seconds="$seconds" --seed="7$cache"
+  "$build/bench/load_gen" --server="$server" --mode=closed --rpc=get --concurrency=16 --seconds="$seconds"
+  echo "peak_rss_kb=$(awk '/VmHWM/{print $2}' /proc/$server_pid/status) rss_kb=$(awk '/VmRSS/{print $2}' /proc/$server_pid/status)"
+  stop_server
+done
 echo "bench_restart: done"

@@ -20,16 +20,16 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
-#include "services/log.h"
-#include "spdlog/spdlog.h"
-#include "router/triage/triage_engine.h"
 #include "google/protobuf/util/json_util.h"
+#include "router/triage/triage_engine.h"
 #include "services/directory_handler.h"
 #include "services/directory_registry.h"
+#include "services/log.h"
 #include "services/rule_registry.h"
-#include "storage/directory_store.h"
 #include "services/server.h"
 #include "signpost/config/server_config.pb.h"
+#include "spdlog/spdlog.h"
+#include "storage/directory_store.h"
 #include "storage/referral_store.h"
 
 ABSL_FLAG(std::string, config, "", "Path to a ServerConfig text-proto file.");
@@ -131,8 +131,9 @@ bool SeedDirectory(signpost::services::DirectoryRegistry& directory, absl::TimeZ
       signpost::services::LogError("seed services rejected", {{"path", services}});
       return false;
     }
-    signpost::services::LogInfo("seeded services", {{"imported", std::to_string(result->imported())},
-                                                    {"updated", std::to_string(result->updated())}});
+    signpost::services::LogInfo("seeded services",
+                                {{"imported", std::to_string(result->imported())},
+                                 {"updated", std::to_string(result->updated())}});
   }
   const std::string roster_path = absl::GetFlag(FLAGS_seed_roster);
   if (!roster_path.empty()) {
@@ -208,6 +209,10 @@ int main(int argc, char** argv) {
   if (config.rocksdb_background_jobs() > 0) {
     store_options.background_jobs = config.rocksdb_background_jobs();
   }
+  if (config.rocksdb_block_cache_mb() > 0) {
+    store_options.block_cache_bytes = static_cast<size_t>(config.rocksdb_block_cache_mb()) << 20;
+  }
+  store_options.pipelined_write = config.rocksdb_pipelined_write();
   std::error_code ec;
   std::filesystem::create_directories(store_options.data_dir, ec);
   auto store = signpost::storage::ReferralStore::Open(store_options);
@@ -227,9 +232,9 @@ int main(int argc, char** argv) {
   }
   auto engine = signpost::router::TriageEngine::FromText(rules_text);
   if (!engine.ok()) {
-    signpost::services::LogError("triage rules are invalid",
-                                 {{"path", config.rules_file()},
-                                  {"error", std::string(engine.status().message())}});
+    signpost::services::LogError(
+        "triage rules are invalid",
+        {{"path", config.rules_file()}, {"error", std::string(engine.status().message())}});
     return 2;
   }
   signpost::services::RuleRegistry rules(*std::move(engine), signpost::RealClock());
@@ -241,7 +246,8 @@ int main(int argc, char** argv) {
       signpost::storage::DirectoryStore::Create((*store)->database());
   signpost::services::DirectoryRegistry directory(*directory_store);
   if (absl::Status s = directory.Reload(); !s.ok()) {
-    signpost::services::LogError("cannot read the directory", {{"error", std::string(s.message())}});
+    signpost::services::LogError("cannot read the directory",
+                                 {{"error", std::string(s.message())}});
     return 1;
   }
   if (!SeedDirectory(directory, zone)) return 2;

@@ -32,6 +32,9 @@ struct StoreOptions {
   bool sync_writes = true;
   // Block cache for reads.
   size_t block_cache_bytes = 64 << 20;
+  // RocksDB enable_pipelined_write: WAL and memtable writes of successive
+  // write groups overlap. Measured in docs/BENCHMARKS.md; off by default.
+  bool pipelined_write = false;
   // RocksDB flush/compaction threads.
   int background_jobs = 2;
   // Striping for per-key locks.

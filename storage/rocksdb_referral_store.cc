@@ -585,6 +585,7 @@ absl::StatusOr<std::shared_ptr<Database>> Database::Open(const StoreOptions& opt
   db_options.max_background_jobs = std::max(1, options.background_jobs);
   db_options.keep_log_file_num = 5;
   db_options.paranoid_checks = true;
+  db_options.enable_pipelined_write = options.pipelined_write;
   if (options.crash_simulator) db_options.env = options.crash_simulator->env();
 
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
