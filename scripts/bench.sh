@@ -24,6 +24,8 @@ server_pid=""
 cleanup() { [[ -n "$server_pid" ]] && kill -TERM "$server_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
+log="$work/bench.log"
+[[ $smoke -eq 0 ]] && exec > >(tee "$log") 2>&1
 echo "== machine: $(nproc) cores, $(uname -r), $(date -u +%FT%TZ)"
 if [[ $smoke -eq 0 ]]; then
   echo "== triage";    "$build/bench/triage_bench" --benchmark_min_time=$micro 2>/dev/null | grep BM_
@@ -74,4 +76,8 @@ echo "== restart, memory and load with a large store"
 count=1000000; [[ $smoke -eq 1 ]] && count=2000
 COUNT="${BIG_COUNT:-$count}" SECONDS_PER_LOAD="$seconds" SIGNPOST_BUILD_DIR="$build" \
   "$root/scripts/bench_restart.sh"
+if [[ $smoke -eq 0 ]]; then
+  cp "$log" "${BENCH_LOG:-$root/bench-latest.log}"
+  "$root/scripts/plot_benchmarks.sh" "$log" "$root/docs/img"
+fi
 echo "bench: done"
