@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "bench/synthetic.h"
 #include "common/clock.h"
 #include "common/ids.h"
 #include "proto/signpost/proto_time.h"
@@ -25,83 +26,12 @@
 namespace {
 
 namespace v1 = ::signpost::v1;
+using signpost::bench::ReadFile;
+using signpost::bench::Submission;
+using signpost::bench::SyntheticEngine;
 using signpost::router::TriageEngine;
 
 const absl::Time kAt = absl::FromUnixSeconds(1795000000);
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// A story of about `bytes` bytes built from realistic clinical sentences,
-// some negated, so both the RE2::Set screen and the negation check work.
-std::string Story(size_t bytes) {
-  static const char* const kSentences[] = {
-      "Low mood for several months with poor sleep and appetite. ",
-      "Denies suicidal thoughts at present. ",
-      "Lives with partner and two children, works part time. ",
-      "Reports hearing voices at night when stressed, no command hallucinations. ",
-      "No thoughts of harming others. ",
-      "Drinks alcohol most evenings, trying to cut down. ",
-      "Has previously self-harmed but not in the last year. ",
-      "Finances are difficult after losing overtime. ",
-  };
-  std::string out;
-  for (size_t i = 0; out.size() < bytes; ++i) out += kSentences[i % 8];
-  out.resize(bytes);
-  return out;
-}
-
-v1::ReferralSubmission Submission(size_t story_bytes) {
-  v1::ReferralSubmission s;
-  s.set_channel(v1::SOURCE_CHANNEL_GP);
-  s.mutable_referrer()->set_ods_code("G85001");
-  auto* p = s.mutable_person();
-  p->set_given_name("Bench");
-  p->set_family_name("Mark");
-  p->mutable_date_of_birth()->set_year(1984);
-  p->mutable_date_of_birth()->set_month(7);
-  p->mutable_date_of_birth()->set_day(3);
-  s.set_story(Story(story_bytes));
-  s.add_presenting_needs(v1::PRESENTING_NEED_LOW_MOOD_DEPRESSION);
-  s.mutable_risk()->set_to_self(v1::RISK_LEVEL_LOW);
-  s.mutable_risk()->set_to_others(v1::RISK_LEVEL_NONE);
-  s.mutable_risk()->set_from_others(v1::RISK_LEVEL_NONE);
-  s.mutable_risk()->set_safeguarding_concern(v1::ANSWER_NO);
-  return s;
-}
-
-// The default rules' header (bands, negation, hours, pathways) plus `n`
-// synthetic rules: every third tests structured risk, the rest carry two
-// story patterns each, of which a few match the bench story.
-std::shared_ptr<const TriageEngine> SyntheticEngine(int n) {
-  auto base = TriageEngine::FromText(ReadFile(SIGNPOST_DEFAULT_RULES));
-  if (!base.ok()) std::abort();
-  v1::RuleSet rules = (*base)->rule_set();
-  rules.clear_rules();
-  for (int i = 0; i < n; ++i) {
-    v1::TriageRule* r = rules.add_rules();
-    r->set_id(absl::StrCat("synthetic.", i));
-    r->set_description("synthetic rule");
-    if (i % 3 == 0) {
-      r->mutable_when()->add_risk_to_self_in(static_cast<v1::RiskLevel>(1 + i % 5));
-      r->mutable_when()->add_needs_any(static_cast<v1::PresentingNeed>(1 + i % 21));
-    } else if (i % 50 == 1) {
-      r->mutable_when()->add_story_matches_any("\\bhearing voices\\b");
-      r->mutable_when()->add_story_matches_any(absl::StrCat("\\bvoices number ", i, "\\b"));
-    } else {
-      r->mutable_when()->add_story_matches_any(absl::StrCat("\\bsymptom", i, " (alpha|beta)\\b"));
-      r->mutable_when()->add_story_matches_any(absl::StrCat("\\bthoughts of term", i, "\\b"));
-    }
-    r->set_band(static_cast<v1::UrgencyBand>(1 + i % 5));
-  }
-  auto engine = TriageEngine::FromRuleSet(rules);
-  if (!engine.ok()) std::abort();
-  return *engine;
-}
 
 void BM_Triage(benchmark::State& state) {
   const auto engine = SyntheticEngine(static_cast<int>(state.range(0)));

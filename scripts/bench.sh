@@ -30,9 +30,11 @@ echo "== machine: $(nproc) cores, $(uname -r), $(date -u +%FT%TZ)"
 if [[ $smoke -eq 0 ]]; then
   echo "== triage";    "$build/bench/triage_bench" --benchmark_min_time=$micro 2>/dev/null | grep BM_
   echo "== directory"; "$build/bench/directory_bench" --benchmark_min_time=$micro 2>/dev/null | grep BM_
+  echo "== triage + routing per call"; "$build/bench/triage_route_bench" --calls=20000
   echo "== durable-write ceilings"; "$build/bench/durability_bench" --dir="$work" --seconds=2
 else
   "$build/bench/durability_bench" --dir="$work" --smoke
+  "$build/bench/triage_route_bench" --calls=50
 fi
 
 "$build/services/signpost_server" --data_dir="$work/data" --listen=127.0.0.1:0 \
