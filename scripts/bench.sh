@@ -21,7 +21,13 @@ seconds=5; micro=0.3
 [[ $smoke -eq 1 ]] && seconds=0.3 && micro=0.01
 work="$(mktemp -d "${TMPDIR:-/tmp}/signpost-bench-XXXXXX")"
 server_pid=""
-cleanup() { [[ -n "$server_pid" ]] && kill -TERM "$server_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+# Waits only for the server: a bare `wait` would also wait for the tee
+# below, which only ends when this script's output closes (a hang).
+cleanup() {
+  [[ -n "$server_pid" ]] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$work"
+  return 0
+}
 trap cleanup EXIT
 
 log="$work/bench.log"
