@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces the figures in docs/BENCHMARKS.md on this machine:
-#   ./scripts/bench.sh            # full run (several minutes)
+#   ./scripts/bench.sh            # full run (about 15 minutes on 2 cores)
 #   ./scripts/bench.sh --smoke    # seconds: the harness works (ctest)
 # Builds, then: triage and directory micro-benchmarks, durable-write
 # ceilings, and a real server (embedded RocksDB in a temp dir, default rules,
