@@ -109,6 +109,7 @@ def reflect(channel, reflection_pb2, reflection_pb2_grpc):
             add(descriptor_pb2.FileDescriptorProto.FromString(raw))
 
     add_file_containing("signpost.v1.ReferralService")
+    add_file_containing("signpost.v1.CaseService")
     return services, pool
 
 
@@ -135,13 +136,12 @@ def main():
                       f"health for '{name}' is SERVING")
 
             factory = message_factory.MessageFactory(pool)
-            svc = pool.FindServiceByName("signpost.v1.ReferralService")
 
-            def rpc(method_name):
-                m = svc.FindMethodByName(method_name)
+            def rpc(method_name, service="signpost.v1.ReferralService"):
+                m = pool.FindServiceByName(service).FindMethodByName(method_name)
                 req_cls = factory.GetPrototype(m.input_type)
                 resp_cls = factory.GetPrototype(m.output_type)
-                call = channel.unary_unary(f"/signpost.v1.ReferralService/{method_name}",
+                call = channel.unary_unary(f"/{service}/{method_name}",
                                            request_serializer=req_cls.SerializeToString,
                                            response_deserializer=resp_cls.FromString)
                 return req_cls, call
@@ -188,6 +188,24 @@ def main():
             listed = list_call(list_cls(referrer_ods_code="RV5"), timeout=10)
             check([r.referral_id for r in listed.referrals] == [first.referral.referral_id],
                   "list by referrer finds exactly the one referral")
+
+            # The case side, discovered the same way: one person record,
+            # found by NHS number, holding the referral.
+            check("signpost.v1.CaseService" in services, "reflection lists signpost.v1.CaseService")
+            person_cls, get_person = rpc("GetPerson", "signpost.v1.CaseService")
+            person = get_person(person_cls(person_id="943 476 5919"), timeout=10)
+            check(list(person.referral_ids) == [first.referral.referral_id]
+                  and person.person.person_id == first.referral.person_id,
+                  f"CaseService.GetPerson by NHS number finds person {person.person.person_id}")
+            accept_cls, accept = rpc("AcceptReferral", "signpost.v1.CaseService")
+            try:
+                accept(json_format.ParseDict({"referral_id": first.referral.reference,
+                                              "by": {"id": "cm-python"}}, accept_cls()),
+                       timeout=10)
+                check(False, "accepting a referral awaiting clinician review must be refused")
+            except grpc.RpcError as e:
+                check(e.code() == grpc.StatusCode.FAILED_PRECONDITION,
+                      f"illegal transition gives FAILED_PRECONDITION ({e.code()})")
 
             bad = json.loads(json.dumps(referral_json))
             bad["request_id"] = "py-reflect-bad"
