@@ -50,18 +50,20 @@ void CheckPageSize(int page_size, int max, std::vector<FieldViolation>& violatio
 
 CaseHandler::CaseHandler(const CaseDeps& deps) : deps_(deps), people_(deps.store, deps.ids) {}
 
-absl::StatusOr<v1::PersonRecord> CaseHandler::Person(const std::string& id) const {
+absl::StatusOr<v1::PersonRecord> CaseHandler::Person(const std::string& id,
+                                                     std::string* named_person_id) const {
   std::vector<FieldViolation> violations;
   CheckText(id, "person_id", 64, true, false, violations);
   if (!violations.empty()) return InvalidArgumentFromViolations(violations);
-  return people_.Resolve(id);
+  return people_.Resolve(id, named_person_id);
 }
 
 absl::StatusOr<v1::GetPersonResponse> CaseHandler::GetPerson(
     const v1::GetPersonRequest& request) const {
-  SP_ASSIGN_OR_RETURN(v1::PersonRecord person, Person(request.person_id()));
+  std::string named;
+  SP_ASSIGN_OR_RETURN(v1::PersonRecord person, Person(request.person_id(), &named));
   v1::GetPersonResponse out;
-  if (person.person_id() != request.person_id()) out.set_requested_person_id(request.person_id());
+  if (named != person.person_id()) out.set_requested_person_id(named);
   std::vector<std::string> records = {person.person_id()};
   for (const auto& m : person.merged_person_ids()) records.push_back(m);
   std::vector<std::string> referral_ids;

@@ -57,8 +57,10 @@ class CaseHandler {
       const signpost::v1::ListPartnerReferralsRequest& request) const;
 
  private:
-  // The surviving record for an id (or NHS number), validating the input.
-  absl::StatusOr<signpost::v1::PersonRecord> Person(const std::string& id) const;
+  // The surviving record for an id (or NHS number), validating the input;
+  // `named_person_id` as PersonLinker::Resolve.
+  absl::StatusOr<signpost::v1::PersonRecord> Person(const std::string& id,
+                                                    std::string* named_person_id = nullptr) const;
   absl::StatusOr<signpost::v1::ListCaseReferralsResponse> ListIndexed(
       storage::CaseIndex index, const std::string& key, std::string_view key_field, int page_size,
       const std::string& page_token, const google::protobuf::Message& request) const;

@@ -23,7 +23,8 @@ constexpr int kMaxMergeHops = 16;
 PersonLinker::PersonLinker(storage::ReferralStore& store, IdGenerator& ids)
     : store_(store), ids_(ids) {}
 
-absl::StatusOr<v1::PersonRecord> PersonLinker::Resolve(const std::string& person_id_or_nhs) const {
+absl::StatusOr<v1::PersonRecord> PersonLinker::Resolve(const std::string& person_id_or_nhs,
+                                                       std::string* named_person_id) const {
   storage::PersonStore& people = store_.people();
   std::string digits;
   for (char c : person_id_or_nhs) {
@@ -33,6 +34,7 @@ absl::StatusOr<v1::PersonRecord> PersonLinker::Resolve(const std::string& person
       digits.size() == 10 && absl::c_all_of(digits, absl::ascii_isdigit)
           ? people.FindByNhsNumber(digits)
           : people.GetPerson(person_id_or_nhs);
+  if (p.ok() && named_person_id != nullptr) *named_person_id = p->person_id();
   for (int hop = 0; p.ok() && p->state() == v1::PERSON_STATE_MERGED; ++hop) {
     if (hop == kMaxMergeHops) return absl::DataLossError("merge chain too long");
     p = people.GetPerson(p->merged_into_person_id());

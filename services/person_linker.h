@@ -64,8 +64,10 @@ class PersonLinker {
       const signpost::v1::Referral& referral) const;
 
   // The surviving record for a person id or NHS number (following merges).
+  // `named_person_id`, when given, receives the id of the record the input
+  // named before any merge was followed.
   [[nodiscard]] absl::StatusOr<signpost::v1::PersonRecord> Resolve(
-      const std::string& person_id_or_nhs) const;
+      const std::string& person_id_or_nhs, std::string* named_person_id = nullptr) const;
 
  private:
   storage::ReferralStore& store_;

@@ -100,6 +100,10 @@ TEST_F(PersonRecordsTest, ASecondReferralShowsTheEarlierAssessmentAndAddsToIt) {
   EXPECT_THAT(p.referral_ids(),
               ElementsAre(a.referral().referral_id(), b.referral().referral_id()));
   EXPECT_EQ(p.person().assessment_version(), 2);
+  person.set_person_id("9990000018");
+  ASSERT_OK_AND_ASSIGN(v1::GetPersonResponse by_nhs, stack_.cases->GetPerson(person));
+  EXPECT_EQ(by_nhs.person().person_id(), a.referral().person_id());
+  EXPECT_EQ(by_nhs.requested_person_id(), "") << "nothing merged, so nothing to say";
 }
 
 TEST_F(PersonRecordsTest, AKnownPersonKeepsTheirCaseManager) {
