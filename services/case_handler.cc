@@ -8,6 +8,7 @@
 #include "absl/time/civil_time.h"
 #include "common/status_macros.h"
 #include "proto/signpost/proto_time.h"
+#include "router/directory/routing.h"
 #include "router/person/assessment.h"
 #include "router/person/partner_view.h"
 #include "services/case_inputs.h"
@@ -34,10 +35,8 @@ constexpr int kMaxPendingScanned = 5000;
 
 bool IsActiveCaseManager(const DirectoryRegistry* directory, const std::string& id) {
   if (directory == nullptr) return false;
-  for (const auto& cm : directory->Current()->roster.case_managers) {
-    if (cm.id() == id) return cm.active();
-  }
-  return false;
+  const v1::CaseManager* cm = router::FindCaseManager(directory->Current()->roster, id);
+  return cm != nullptr && cm->active();
 }
 
 void CheckPageSize(int page_size, int max, std::vector<FieldViolation>& violations) {

@@ -42,13 +42,6 @@ bool IsHoldReason(const std::string& s) {
   });
 }
 
-const v1::CaseManager* FindCaseManager(const router::TeamRoster& roster, const std::string& id) {
-  for (const auto& cm : roster.case_managers) {
-    if (cm.id() == id) return &cm;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 void InitPartnerResponses(v1::Referral& referral, absl::Time now) {
@@ -105,7 +98,7 @@ absl::Status LifecycleHandler::RouteAgain(v1::Referral& referral, absl::Time now
   }
   std::shared_ptr<const DirectoryView> view =
       deps_.directory != nullptr ? deps_.directory->Current() : nullptr;
-  const std::shared_ptr<const router::DirectorySnapshot> empty =
+  static const std::shared_ptr<const router::DirectorySnapshot> empty =
       router::DirectorySnapshot::Build({});
   v1::RoutingDecision routing =
       router::RouteReferral({.submission = submission,
@@ -136,7 +129,7 @@ absl::StatusOr<v1::Referral> LifecycleHandler::Accept(const v1::AcceptReferralRe
       deps_.directory != nullptr ? deps_.directory->Current()->roster : router::TeamRoster();
   const v1::CaseManager* cm = nullptr;
   if (!request.case_manager_id().empty()) {
-    cm = FindCaseManager(roster, request.case_manager_id());
+    cm = router::FindCaseManager(roster, request.case_manager_id());
     if (cm == nullptr || !cm->active()) {
       violations.push_back({"case_manager_id", "is not an active case manager"});
     }

@@ -16,8 +16,6 @@ namespace {
 
 namespace v1 = ::signpost::v1;
 
-constexpr int kMaxMergeHops = 16;
-
 }  // namespace
 
 PersonLinker::PersonLinker(storage::ReferralStore& store, IdGenerator& ids)
@@ -34,12 +32,9 @@ absl::StatusOr<v1::PersonRecord> PersonLinker::Resolve(const std::string& person
       digits.size() == 10 && absl::c_all_of(digits, absl::ascii_isdigit)
           ? people.FindByNhsNumber(digits)
           : people.GetPerson(person_id_or_nhs);
-  if (p.ok() && named_person_id != nullptr) *named_person_id = p->person_id();
-  for (int hop = 0; p.ok() && p->state() == v1::PERSON_STATE_MERGED; ++hop) {
-    if (hop == kMaxMergeHops) return absl::DataLossError("merge chain too long");
-    p = people.GetPerson(p->merged_into_person_id());
-  }
-  return p;
+  SP_RETURN_IF_ERROR(p.status());
+  if (named_person_id != nullptr) *named_person_id = p->person_id();
+  return people.FindSurvivor(p->person_id());
 }
 
 absl::StatusOr<bool> PersonLinker::PartnerConsentWithdrawn(const v1::Referral& referral) const {

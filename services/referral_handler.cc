@@ -231,19 +231,12 @@ absl::StatusOr<v1::WithdrawReferralResponse> ReferralHandler::Withdraw(
       v1::Referral updated,
       store_.UpdateReferral(
           *id, [&](v1::Referral& r) -> absl::StatusOr<std::vector<v1::ReferralEvent>> {
-            SP_RETURN_IF_ERROR(router::CheckTransition(r.status(), v1::REFERRAL_STATUS_WITHDRAWN));
-            v1::ReferralEvent event;
-            event.set_type(v1::ReferralEvent::TYPE_STATUS_CHANGED);
-            event.set_referrer_ods_code(r.submission().referrer().ods_code());
-            event.set_previous_status(r.status());
-            event.set_status(v1::REFERRAL_STATUS_WITHDRAWN);
-            *event.mutable_occurred_at() = ToProtoTime(now);
             // The free-text reason may hold personal data, so it stays on the
             // record; the event carries only the coded reason.
-            event.set_reason("withdrawn-by-referrer");
-            r.set_status(v1::REFERRAL_STATUS_WITHDRAWN);
+            SP_ASSIGN_OR_RETURN(
+                v1::ReferralEvent event,
+                router::Transition(r, v1::REFERRAL_STATUS_WITHDRAWN, "withdrawn-by-referrer", now));
             r.set_withdrawal_reason(reason);
-            *r.mutable_updated_at() = ToProtoTime(now);
             return std::vector<v1::ReferralEvent>{std::move(event)};
           }));
   v1::WithdrawReferralResponse response;

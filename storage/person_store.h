@@ -66,6 +66,10 @@ class PersonStore {
   // NOT_FOUND if unknown. Returns the record itself even when MERGED.
   [[nodiscard]] virtual absl::StatusOr<signpost::v1::PersonRecord> GetPerson(
       std::string_view person_id) const = 0;
+  // The record `person_id` finally resolves to, following merges (itself
+  // when not merged). DATA_LOSS if the chain is longer than 16.
+  [[nodiscard]] virtual absl::StatusOr<signpost::v1::PersonRecord> FindSurvivor(
+      std::string_view person_id) const = 0;
   // The record holding this NHS number (possibly MERGED). NOT_FOUND if none.
   [[nodiscard]] virtual absl::StatusOr<signpost::v1::PersonRecord> FindByNhsNumber(
       std::string_view nhs_number) const = 0;

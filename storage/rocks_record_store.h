@@ -108,6 +108,8 @@ class RocksRecordStore final : public ReferralStore, public PersonStore {
 
   // PersonStore (rocksdb_person_store.cc)
   absl::StatusOr<signpost::v1::PersonRecord> GetPerson(std::string_view person_id) const override;
+  absl::StatusOr<signpost::v1::PersonRecord> FindSurvivor(
+      std::string_view person_id) const override;
   absl::StatusOr<signpost::v1::PersonRecord> FindByNhsNumber(
       std::string_view nhs_number) const override;
   absl::StatusOr<std::vector<signpost::v1::PersonRecord>> FindByDemographicKey(
@@ -170,8 +172,6 @@ class RocksRecordStore final : public ReferralStore, public PersonStore {
                       const signpost::v1::AssessmentVersion& next,
                       const signpost::v1::MergeRecord& merge, absl::Time now,
                       std::vector<uint64_t>& seqs);
-  // The person a stored person id finally resolves to (following merges).
-  absl::StatusOr<signpost::v1::PersonRecord> FollowMerges(std::string person_id) const;
   // Latest assessment of `person`, or nullopt if it has none.
   absl::StatusOr<std::optional<signpost::v1::AssessmentVersion>> LatestAssessment(
       const signpost::v1::PersonRecord& person) const;

@@ -121,7 +121,8 @@ absl::StatusOr<v1::PersonRecord> RocksRecordStore::GetPerson(std::string_view pe
   return p;
 }
 
-absl::StatusOr<v1::PersonRecord> RocksRecordStore::FollowMerges(std::string person_id) const {
+absl::StatusOr<v1::PersonRecord> RocksRecordStore::FindSurvivor(std::string_view id) const {
+  std::string person_id(id);
   for (int hop = 0; hop < kMaxMergeHops; ++hop) {
     SP_ASSIGN_OR_RETURN(v1::PersonRecord p, GetPerson(person_id));
     if (p.state() != v1::PERSON_STATE_MERGED) return p;

@@ -210,7 +210,7 @@ absl::Status RocksRecordStore::LinkPerson(Batch& batch, v1::Referral& referral,
       absl::StatusOr<v1::PersonRecord> found = FindByNhsNumber(link.nhs_number);
       if (absl::IsNotFound(found.status())) break;
       SP_RETURN_IF_ERROR(found.status());
-      SP_ASSIGN_OR_RETURN(v1::PersonRecord survivor, FollowMerges(found->person_id()));
+      SP_ASSIGN_OR_RETURN(v1::PersonRecord survivor, FindSurvivor(found->person_id()));
       person_guard.emplace(person_locks_.Stripe(survivor.person_id()));
       // Re-read under the lock: a merge may have moved it meanwhile.
       SP_ASSIGN_OR_RETURN(survivor, GetPerson(survivor.person_id()));

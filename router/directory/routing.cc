@@ -346,4 +346,11 @@ v1::ReferralStatus StatusForRouting(const v1::RoutingDecision& d) {
   }
 }
 
+const v1::CaseManager* FindCaseManager(const TeamRoster& roster, std::string_view id) {
+  for (const auto& cm : roster.case_managers) {
+    if (cm.id() == id) return &cm;
+  }
+  return nullptr;
+}
+
 }  // namespace signpost::router

@@ -27,6 +27,7 @@
 #define SIGNPOST_ROUTER_DIRECTORY_ROUTING_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -54,6 +55,9 @@ struct RoutingInput {
 signpost::v1::RoutingDecision RouteReferral(const RoutingInput& input,
                                             const DirectorySnapshot& directory,
                                             const TeamRoster& roster);
+
+// The roster's case manager with this id, or null.
+const signpost::v1::CaseManager* FindCaseManager(const TeamRoster& roster, std::string_view id);
 
 // The status a routed referral takes (ROUTED / SIGNPOSTED / UNMATCHED).
 signpost::v1::ReferralStatus StatusForRouting(const signpost::v1::RoutingDecision& decision);
