@@ -14,17 +14,7 @@ namespace {
 namespace v1 = ::signpost::v1;
 using L = IntakeLimits;
 
-// Collects violations with their paths.
-class Collector {
- public:
-  void Add(std::string field, std::string description) {
-    out_.push_back({std::move(field), std::move(description)});
-  }
-  std::vector<FieldViolation> Take() { return std::move(out_); }
-
- private:
-  std::vector<FieldViolation> out_;
-};
+using Collector = Violations;
 
 void Trim(std::string* s) {
   const absl::string_view t = absl::StripAsciiWhitespace(*s);
@@ -36,37 +26,14 @@ void TrimUpper(std::string* s) {
   absl::AsciiStrToUpper(s);
 }
 
-// UTF-8 aware length in code points (protobuf has already checked UTF-8).
-size_t CodePoints(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) {
-    if ((c & 0xC0) != 0x80) ++n;
-  }
-  return n;
+void CheckText(Collector& c, const std::string& path, const std::string& value, size_t max,
+               bool required, bool multiline = false) {
+  c.Text(path, value, {.max_chars = max, .required = required, .multiline = multiline});
 }
 
-void CheckText(Collector& c, const std::string& path, const std::string& value,
-               size_t max, bool required, bool multiline = false) {
-  if (value.empty()) {
-    if (required) c.Add(path, "is required");
-    return;
-  }
-  if (CodePoints(value) > max) {
-    c.Add(path, absl::StrCat("is longer than ", max, " characters"));
-  }
-  if (HasControlCharacters(value, multiline)) {
-    c.Add(path, "contains control characters");
-  }
-}
-
-template <typename EnumIsValid>
-void CheckEnum(Collector& c, const std::string& path, int value,
-               EnumIsValid is_valid, bool required) {
-  if (!is_valid(value)) {
-    c.Add(path, absl::StrCat("has unknown value ", value));
-  } else if (required && value == 0) {
-    c.Add(path, "is required");
-  }
+template <typename E>
+void CheckEnum(Collector& c, const std::string& path, int value, bool required) {
+  c.Enum(path, value, required, google::protobuf::GetEnumDescriptor<E>());
 }
 
 void CheckPhone(Collector& c, const std::string& path, const std::string& v) {
@@ -140,9 +107,8 @@ void ValidateReferrer(Collector& c, const v1::ReferralSubmission& s) {
   }
 }
 
-void ValidatePerson(Collector& c, const v1::ReferralSubmission& s, absl::CivilDay today) {
+void ValidateIdentity(Collector& c, const v1::Person& p, absl::CivilDay today) {
   const std::string base = "submission.person";
-  const v1::Person& p = s.person();
   if (p.has_nhs_number()) {
     auto parsed = ParseNhsNumber(p.nhs_number());
     if (!parsed.ok()) c.Add(base + ".nhs_number", std::string(parsed.status().message()));
@@ -151,9 +117,8 @@ void ValidatePerson(Collector& c, const v1::ReferralSubmission& s, absl::CivilDa
             "must be unset when nhs_number is given");
     }
   } else {
-    CheckEnum(c, base + ".nhs_number_unavailable_reason",
-              p.nhs_number_unavailable_reason(), v1::NhsNumberUnavailableReason_IsValid,
-              false);
+    CheckEnum<v1::NhsNumberUnavailableReason>(c, base + ".nhs_number_unavailable_reason",
+                                             p.nhs_number_unavailable_reason(), false);
     if (p.nhs_number_unavailable_reason() == 0) {
       c.Add(base + ".nhs_number",
             "is required; if unknown, give nhs_number_unavailable_reason");
@@ -168,7 +133,7 @@ void ValidatePerson(Collector& c, const v1::ReferralSubmission& s, absl::CivilDa
              !problem.empty()) {
     c.Add(base + ".date_of_birth", problem);
   }
-  CheckEnum(c, base + ".gender", p.gender(), v1::Gender_IsValid, false);
+  CheckEnum<v1::Gender>(c, base + ".gender", p.gender(), false);
   if (!p.postcode().empty() && CanonicalPostcode(p.postcode()).empty()) {
     c.Add(base + ".postcode", "is not a UK postcode");
   }
@@ -177,9 +142,11 @@ void ValidatePerson(Collector& c, const v1::ReferralSubmission& s, absl::CivilDa
     c.Add(base + ".registered_gp_practice_ods",
           "is not a GP practice ODS code (one letter and five digits)");
   }
+}
 
-  const v1::ContactDetails& ct = p.contact();
-  const std::string cb = base + ".contact";
+void ValidateContact(Collector& c, const v1::ReferralSubmission& s) {
+  const v1::ContactDetails& ct = s.person().contact();
+  const std::string cb = "submission.person.contact";
   CheckPhone(c, cb + ".phone", ct.phone());
   CheckEmail(c, cb + ".email", ct.email());
   if (static_cast<size_t>(ct.address_lines_size()) > L::kAddressLines) {
@@ -189,9 +156,15 @@ void ValidatePerson(Collector& c, const v1::ReferralSubmission& s, absl::CivilDa
     CheckText(c, absl::StrCat(cb, ".address_lines[", i, "]"), ct.address_lines(i),
               L::kAddressLine, true);
   }
-  CheckEnum(c, cb + ".preferred_method", ct.preferred_method(), v1::ContactMethod_IsValid,
-            false);
+  CheckEnum<v1::ContactMethod>(c, cb + ".preferred_method", ct.preferred_method(), false);
   CheckText(c, cb + ".contact_notes", ct.contact_notes(), L::kShortNote, false);
+}
+
+// The preferred contact method needs its details, and a self-referral a way
+// to reach the person.
+void ValidatePreferredMethod(Collector& c, const v1::ReferralSubmission& s) {
+  const v1::ContactDetails& ct = s.person().contact();
+  const std::string cb = "submission.person.contact";
   switch (ct.preferred_method()) {
     case v1::CONTACT_METHOD_PHONE:
     case v1::CONTACT_METHOD_TEXT:
@@ -213,11 +186,14 @@ void ValidatePerson(Collector& c, const v1::ReferralSubmission& s, absl::CivilDa
     default:
       break;
   }
-  if (s.channel() == v1::SOURCE_CHANNEL_SELF && ct.phone().empty() &&
-      ct.email().empty() && ct.address_lines().empty()) {
+  if (s.channel() == v1::SOURCE_CHANNEL_SELF && ct.phone().empty() && ct.email().empty() &&
+      ct.address_lines().empty()) {
     c.Add(cb, "a self-referral needs a phone, email or postal address for the person");
   }
+}
 
+void ValidateCommunicationAndFamily(Collector& c, const v1::Person& p) {
+  const std::string base = "submission.person";
   const v1::CommunicationNeeds& cn = p.communication();
   const std::string nb = base + ".communication";
   CheckText(c, nb + ".interpreter_language", cn.interpreter_language(), L::kLanguage, false);
@@ -261,11 +237,10 @@ void ValidateClinical(Collector& c, const v1::ReferralSubmission& s) {
     }
   }
   const v1::RiskIndicators& r = s.risk();
-  CheckEnum(c, base + ".risk.to_self", r.to_self(), v1::RiskLevel_IsValid, false);
-  CheckEnum(c, base + ".risk.to_others", r.to_others(), v1::RiskLevel_IsValid, false);
-  CheckEnum(c, base + ".risk.from_others", r.from_others(), v1::RiskLevel_IsValid, false);
-  CheckEnum(c, base + ".risk.safeguarding_concern", r.safeguarding_concern(),
-            v1::Answer_IsValid, false);
+  CheckEnum<v1::RiskLevel>(c, base + ".risk.to_self", r.to_self(), false);
+  CheckEnum<v1::RiskLevel>(c, base + ".risk.to_others", r.to_others(), false);
+  CheckEnum<v1::RiskLevel>(c, base + ".risk.from_others", r.from_others(), false);
+  CheckEnum<v1::Answer>(c, base + ".risk.safeguarding_concern", r.safeguarding_concern(), false);
   CheckText(c, base + ".risk.details", r.details(), L::kRiskDetails, false, true);
   const v1::MentalHealthAct& m = s.mental_health_act();
   if (m.has_legal_status_code() && !IsKnownLegalStatusCode(m.legal_status_code())) {
@@ -288,17 +263,6 @@ void ValidateClinical(Collector& c, const v1::ReferralSubmission& s) {
 }
 
 }  // namespace
-
-bool HasControlCharacters(std::string_view s, bool allow_newlines) {
-  for (unsigned char c : s) {
-    if (c == 0x7f) return true;
-    if (c < 0x20) {
-      if (allow_newlines && (c == '\n' || c == '\r' || c == '\t')) continue;
-      return true;
-    }
-  }
-  return false;
-}
 
 bool IsValidRequestId(std::string_view id) {
   static const LazyRE2 kPattern = {R"([A-Za-z0-9._:\-]{1,128})"};
@@ -391,12 +355,15 @@ std::vector<FieldViolation> NormalizeAndValidateSubmission(v1::SubmitReferralReq
     Trim(s.mutable_mental_health_act()->mutable_legal_status_code());
   }
 
-  CheckEnum(c, "submission.channel", s.channel(), v1::SourceChannel_IsValid, true);
+  CheckEnum<v1::SourceChannel>(c, "submission.channel", s.channel(), true);
   ValidateReferrer(c, s);
   if (!s.has_person()) {
     c.Add("submission.person", "is required");
   } else {
-    ValidatePerson(c, s, absl::ToCivilDay(now, local));
+    ValidateIdentity(c, s.person(), absl::ToCivilDay(now, local));
+    ValidateContact(c, s);
+    ValidatePreferredMethod(c, s);
+    ValidateCommunicationAndFamily(c, s.person());
   }
   ValidateClinical(c, s);
 
@@ -412,6 +379,12 @@ std::vector<FieldViolation> NormalizeAndValidateSubmission(v1::SubmitReferralReq
     p.set_postcode(pc);
   }
   return c.Take();
+}
+
+std::string IdempotencyScope(const v1::ReferralSubmission& submission) {
+  std::string scope = submission.referrer().ods_code();
+  TrimUpper(&scope);
+  return scope;
 }
 
 }  // namespace signpost::router

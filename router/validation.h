@@ -20,15 +20,10 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "router/request_checks.h"
 #include "signpost/v1/referral_service.pb.h"
 
 namespace signpost::router {
-
-struct FieldViolation {
-  std::string field;        // e.g. "submission.person.nhs_number"
-  std::string description;  // e.g. "fails the NHS number Modulus 11 check"
-  bool operator==(const FieldViolation&) const = default;
-};
 
 // Size limits (characters for strings, elements for repeated fields).
 struct IntakeLimits {
@@ -59,6 +54,11 @@ struct IntakeLimits {
 std::vector<FieldViolation> NormalizeAndValidateSubmission(
     signpost::v1::SubmitReferralRequest& request, absl::Time now, absl::TimeZone local);
 
+// The idempotency scope of a submission as intake will store it: the
+// referrer's ODS code trimmed and upper-cased (empty for self-referrals).
+// Cheap, so a retry is recognised before any other work.
+std::string IdempotencyScope(const signpost::v1::ReferralSubmission& submission);
+
 // Format checks, exposed for reuse and table tests. Inputs are expected to
 // be already trimmed and upper-cased where relevant.
 bool IsValidRequestId(std::string_view id);
@@ -66,9 +66,6 @@ bool IsValidOdsCode(std::string_view code);         // 3-10 [A-Z0-9]
 bool IsValidGpPracticeCode(std::string_view code);  // [A-Z][0-9]{5}
 bool IsValidPhone(std::string_view phone);
 bool IsValidEmail(std::string_view email);
-// True if `s` holds ASCII control characters (newlines and tabs are allowed
-// when `allow_newlines`).
-bool HasControlCharacters(std::string_view s, bool allow_newlines);
 // Legal status code in the UK Core LegalStatusClassificationEngland list.
 bool IsKnownLegalStatusCode(std::string_view code);
 

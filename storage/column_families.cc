@@ -3,7 +3,8 @@
 namespace signpost::storage {
 
 const std::array<std::string_view, kColumnFamilyCount> kColumnFamilyNames = {
-    "default", "referrals", "events", "indexes", "idempotency", "meta", "directory", "people",
+    "default", "referrals", "events", "indexes", "idempotency",
+    "meta",    "directory", "people", "journal",
 };
 
 }  // namespace signpost::storage

@@ -15,12 +15,13 @@ namespace signpost::storage {
 enum class ColumnFamily : size_t {
   kDefault = 0,  // required by RocksDB; unused
   kReferrals,    // referral_id -> Referral
-  kEvents,       // sequence -> ReferralEvent
+  kEvents,       // sequence -> ReferralEvent (the referral event log)
   kIndexes,      // secondary indexes (see key_codec.h)
   kIdempotency,  // (scope, request_id) -> referral_id
-  kMeta,         // schema version and other store metadata
+  kMeta,         // schema version, rule set in force, markers
   kDirectory,    // 'S'/'T'/'M' + id -> service / team / case manager
-  kPeople,       // people, assessment versions, timelines, duplicates, merges
+  kPeople,       // people, assessment versions, duplicates, merges
+  kJournal,      // sequence -> TimelineEntry that is not a referral event
   kCount,
 };
 

@@ -1,34 +1,37 @@
-// Database: the one RocksDB instance behind every Signpost store.
+// Database: the one RocksDB instance behind Signpost, and the root of
+// storage/. It owns opening (every column family of column_families.h),
+// the schema version and its migrations, the one synced write, checkpoints
+// and the logical dump tests compare. Everything else in storage/ goes
+// through it; nothing above storage/ sees RocksDB.
 //
-// Opening it declares every column family (storage/column_families.h),
-// checks the schema version, and applies the options. Stores share it:
+//   absl::StatusOr<std::shared_ptr<Database>> db = Database::Open({.data_dir = dir});
+//   // then Store::Open (store.h) builds the record store on it.
 //
-//   absl::StatusOr<std::unique_ptr<ReferralStore>> referrals = ReferralStore::Open(options);
-//   std::unique_ptr<DirectoryStore> directory =
-//       DirectoryStore::Create((*referrals)->database());
-//
-// RocksDB types stay inside storage/: Impl is defined in rocks_engine.h.
-// Thread-safe.
+// Error contract: FAILED_PRECONDITION when the data directory holds a
+// newer schema than this build knows; UNAVAILABLE for I/O failures;
+// DATA_LOSS for corruption. Thread-safe.
 #ifndef SIGNPOST_STORAGE_DATABASE_H_
 #define SIGNPOST_STORAGE_DATABASE_H_
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 
 namespace signpost::storage {
 
-class CrashSimulator;  // storage/crash_simulator.h, tests only
+class CrashSimulator;  // storage/testing/crash_simulator.h
 
-// The schema version this build reads and writes.
-inline constexpr int kSchemaVersion = 1;
+// The schema version this build writes. Older versions are migrated on
+// open (storage/migrations.h); newer ones are refused.
+inline constexpr int kSchemaVersion = 2;
 
 struct StoreOptions {
   // Directory for the RocksDB files; created if missing.
   std::string data_dir;
   // Write with sync=true (fdatasync before acknowledging). Only benchmarks
-  // measuring the ceiling turn this off.
+  // measuring the ceiling and bulk loaders turn this off.
   bool sync_writes = true;
   // Block cache for reads.
   size_t block_cache_bytes = 64 << 20;
@@ -43,17 +46,34 @@ struct StoreOptions {
   std::shared_ptr<CrashSimulator> crash_simulator;
 };
 
+// One stored key and value, for the logical dump.
+struct DumpEntry {
+  std::string family;
+  std::string key;
+  std::string value;
+  bool operator==(const DumpEntry&) const = default;
+};
+
 class Database {
  public:
   struct Impl;  // storage/rocks_engine.h
 
-  // Opens (creating if needed) the database in options.data_dir.
-  // FAILED_PRECONDITION if it holds another schema version.
+  // Opens (creating if needed) the database in options.data_dir, creating
+  // missing column families and migrating older schemas.
   [[nodiscard]] static absl::StatusOr<std::shared_ptr<Database>> Open(const StoreOptions& options);
   ~Database();
 
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
+
+  // Writes a consistent, openable copy to `dir` (which must not exist),
+  // using hard links where possible.
+  [[nodiscard]] absl::Status Checkpoint(const std::string& dir) const;
+
+  // Every key and value of every family (meta included), in family then key
+  // order: the database's logical contents, for tests that compare what
+  // survives a restart or a power cut.
+  [[nodiscard]] absl::StatusOr<std::vector<DumpEntry>> Dump() const;
 
   // For storage/ internals only.
   Impl& impl() const { return *impl_; }

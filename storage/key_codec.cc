@@ -187,7 +187,15 @@ std::string Timeline(std::string_view person_id, uint64_t sequence) {
   AppendUint64(&k, sequence);
   return k;
 }
+std::optional<uint64_t> TimelineSequence(std::string_view key) {
+  if (key.size() < 8) return std::nullopt;
+  key.remove_prefix(key.size() - 8);
+  return ConsumeUint64(&key);
+}
 std::string Candidate(std::string_view candidate_id) { return Tagged('D', candidate_id, false); }
+std::string Service(std::string_view id) { return Tagged(kServicePrefix, id, false); }
+std::string Team(std::string_view id) { return Tagged(kTeamPrefix, id, false); }
+std::string CaseManager(std::string_view id) { return Tagged(kCaseManagerPrefix, id, false); }
 std::string Merge(std::string_view merge_id) { return Tagged('G', merge_id, false); }
 
 }  // namespace keys

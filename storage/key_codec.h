@@ -26,13 +26,23 @@
 //                'N' <nhs_number>                       -> person_id
 //                'K' <dob key:esc> <person_id>          -> ""  (demographics)
 //                'X' <candidate_id>                     -> ""  (pending duplicates)
+//                'T' <person:esc> <seq:u64be>           -> "E" | "J" (timeline:
+//                     the entry is event <seq> ("E") or journal <seq> ("J"))
 //   people:      'P' <person_id>                        -> PersonRecord
 //                'A' <person:esc> <version:u64be>       -> AssessmentVersion
-//                'T' <person:esc> <seq:u64be>           -> TimelineEntry
 //                'D' <candidate_id>                     -> DuplicateCandidate
 //                'G' <merge_id>                         -> MergeRecord
+//   journal:     <seq:u64be>                            -> TimelineEntry (notes,
+//                     MDT meetings, assessment versions, merges)
+//   directory:   'S' <id> / 'T' <id> / 'M' <id>         -> service / team / case manager
 //   idempotency: <ods:escaped> <request_id:escaped>     -> referral_id
 //   meta:        "schema_version"                       -> decimal string
+//                "rules/active"                         -> RuleActivation
+//                other "<area>/<name>"                  -> marker strings
+// Events and journal entries share one sequence numbering; on open the
+// next number follows the highest key of either family.
+// Schema 1 kept whole timeline entries in people under 'T'; the schema 2
+// migration (storage/migrations.cc) moves them to the index and journal.
 // `due` is a response-by time in microseconds since the Unix epoch
 // (UINT64_MAX when there is none, so those sort last).
 #ifndef SIGNPOST_STORAGE_KEY_CODEC_H_
@@ -73,8 +83,10 @@ inline constexpr char kReferenceIndex = 'R';
 inline constexpr std::string_view kSchemaVersion = "schema_version";
 
 std::string Referral(std::string_view referral_id);
+// Keys of the events and journal families.
 std::string Event(uint64_t sequence);
 std::optional<uint64_t> DecodeEvent(std::string_view key);
+inline std::string Journal(uint64_t sequence) { return Event(sequence); }
 
 // Index prefixes (everything before the trailing referral id).
 std::string StatusPrefix(uint32_t status);
@@ -109,8 +121,26 @@ inline constexpr char kPendingCandidateIndex = 'X';
 std::string Person(std::string_view person_id);
 std::string AssessmentPrefix(std::string_view person_id);
 std::string Assessment(std::string_view person_id, uint64_t version);
+// Timeline index (indexes family) and its values.
 std::string TimelinePrefix(std::string_view person_id);
 std::string Timeline(std::string_view person_id, uint64_t sequence);
+inline constexpr std::string_view kTimelineEvent = "E";
+inline constexpr std::string_view kTimelineJournal = "J";
+// The sequence at the end of a timeline index key.
+std::optional<uint64_t> TimelineSequence(std::string_view key);
+// Schema 1's timeline entries in the people family (migration only).
+inline constexpr char kLegacyTimeline = 'T';
+
+// Directory family.
+std::string Service(std::string_view id);
+std::string Team(std::string_view id);
+std::string CaseManager(std::string_view id);
+inline constexpr char kServicePrefix = 'S';
+inline constexpr char kTeamPrefix = 'T';
+inline constexpr char kCaseManagerPrefix = 'M';
+
+// Meta family.
+inline constexpr std::string_view kActiveRules = "rules/active";
 std::string Candidate(std::string_view candidate_id);
 std::string Merge(std::string_view merge_id);
 

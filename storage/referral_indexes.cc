@@ -21,16 +21,6 @@ uint64_t DueMicros(const v1::Referral& r) {
   return static_cast<uint64_t>(std::max<int64_t>(micros, 0));
 }
 
-bool ClockRunning(const v1::Referral& r) {
-  return IsOpenStatus(r.status()) && r.triage().has_respond_by() && !r.has_first_contact_at();
-}
-
-bool DeadlineBreached(const v1::Referral& r) {
-  return r.has_breached_respond_by() && r.triage().has_respond_by() &&
-         r.breached_respond_by().seconds() == r.triage().respond_by().seconds() &&
-         r.breached_respond_by().nanos() == r.triage().respond_by().nanos();
-}
-
 IndexEntries IndexEntriesFor(const v1::Referral& r) {
   const std::string& id = r.referral_id();
   IndexEntries out;
@@ -39,8 +29,8 @@ IndexEntries IndexEntriesFor(const v1::Referral& r) {
   out[keys::OrgIndex(r.submission().referrer().ods_code(), id)] = "";
   if (!r.reference().empty()) out[keys::ReferenceIndex(r.reference())] = id;
   if (!r.person_id().empty()) out[keys::PersonReferralsPrefix(r.person_id()) + id] = "";
-  if (IsOnCaseload(r.status()) && !r.routing().case_manager_id().empty()) {
-    out[keys::CaseloadPrefix(r.routing().case_manager_id()) + id] = "";
+  if (const std::string owner = CaseloadOwner(r); !owner.empty()) {
+    out[keys::CaseloadPrefix(owner) + id] = "";
   }
   if (r.status() == v1::REFERRAL_STATUS_ROUTED && !r.routing().team_id().empty()) {
     out[keys::WithDue(keys::TeamQueuePrefix(r.routing().team_id()), DueMicros(r)) + id] = "";

@@ -21,6 +21,7 @@
 #include <map>
 #include <string>
 
+#include "proto/signpost/referral_facts.h"
 #include "signpost/v1/referral.pb.h"
 
 namespace signpost::storage {
@@ -34,11 +35,9 @@ IndexEntries IndexEntriesFor(const signpost::v1::Referral& referral);
 // UINT64_MAX when the referral has none.
 uint64_t DueMicros(const signpost::v1::Referral& referral);
 
-// True while the urgency clock runs (see the table above).
-bool ClockRunning(const signpost::v1::Referral& referral);
-
-// True when the current deadline has been reported breached.
-bool DeadlineBreached(const signpost::v1::Referral& referral);
+// ClockRunning, DeadlineBreached and CaseloadOwner (which decide the clock
+// and caseload entries) are in proto/signpost/referral_facts.h, shared
+// with router/.
 
 }  // namespace signpost::storage
 

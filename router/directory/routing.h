@@ -17,6 +17,9 @@
 //   preferences (a preferred service ranks up; a declined one is excluded).
 // - The case manager: the person's existing one (continuity), else the best
 //   skills/language match with caseload headroom, else the team's queue.
+//   Headroom is caseload_limit minus the open referrals allocated to them
+//   (RoutingInput::caseloads, counted from stored allocations); the
+//   roster's current_caseload is ignored.
 // - Relevant voluntary services are offered alongside (carer support,
 //   employment, social prescribing ...), recorded as signposts.
 // - Nothing eligible, or everything eligible full: UNMATCHED, owned by the
@@ -26,6 +29,7 @@
 #ifndef SIGNPOST_ROUTER_DIRECTORY_ROUTING_H_
 #define SIGNPOST_ROUTER_DIRECTORY_ROUTING_H_
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,14 +47,29 @@ struct TeamRoster {
   std::vector<signpost::v1::CaseManager> case_managers;
 };
 
+// Open referrals allocated per case manager id (absent = none).
+using CaseloadCounts = std::map<std::string, int>;
+
 struct RoutingInput {
   const signpost::v1::ReferralSubmission& submission;
   const signpost::v1::TriageDecision& triage;
   absl::Time received_at;
   absl::TimeZone zone = absl::UTCTimeZone();
-  // Continuity hook: the person's open case manager (person records, issue 5).
+  // Continuity: the person's case manager on their open referral, if any.
   std::string existing_case_manager_id;
+  // Current caseloads; null means nobody has an open allocation.
+  const CaseloadCounts* caseloads = nullptr;
 };
+
+// Unmet need for commissioners: the first specific triage pathway, else
+// the first coded need ("unspecified" if none), and the postcode district
+// ("unknown" if none).
+struct UnmetNeed {
+  std::string category;
+  std::string area;
+};
+UnmetNeed UnmetNeedFor(const signpost::v1::ReferralSubmission& submission,
+                       const signpost::v1::TriageDecision& triage);
 
 signpost::v1::RoutingDecision RouteReferral(const RoutingInput& input,
                                             const DirectorySnapshot& directory,

@@ -93,27 +93,62 @@ std::optional<DuplicateScore> ScorePossibleDuplicate(const v1::Person& incoming,
 
 v1::PersonRecord PersonFromSubmission(const v1::Person& person) {
   v1::PersonRecord record;
-  RefreshDemographics(person, record);
+  if (person.has_nhs_number()) record.set_nhs_number(person.nhs_number());
+  record.set_given_name(person.given_name());
+  record.set_family_name(person.family_name());
+  *record.mutable_date_of_birth() = person.date_of_birth();
+  FillMissingDemographics(person, record);
   return record;
 }
 
-void RefreshDemographics(const v1::Person& person, v1::PersonRecord& record) {
-  if (person.has_nhs_number() && !record.has_nhs_number()) {
-    record.set_nhs_number(person.nhs_number());
-  }
-  record.set_given_name(person.given_name());
-  record.set_family_name(person.family_name());
-  record.set_preferred_name(person.preferred_name());
-  *record.mutable_date_of_birth() = person.date_of_birth();
-  if (person.gender() != v1::GENDER_UNSPECIFIED) record.set_gender(person.gender());
-  if (!person.postcode().empty() || person.no_fixed_abode()) {
+void FillMissingDemographics(const v1::Person& person, v1::PersonRecord& record) {
+  auto fill = [](const std::string& from, std::string* to) {
+    if (to->empty() && !from.empty()) *to = from;
+  };
+  fill(person.preferred_name(), record.mutable_preferred_name());
+  if (record.gender() == v1::GENDER_UNSPECIFIED) record.set_gender(person.gender());
+  if (record.postcode().empty() && !record.no_fixed_abode()) {
     record.set_postcode(person.postcode());
     record.set_no_fixed_abode(person.no_fixed_abode());
   }
-  if (!person.registered_gp_practice_ods().empty()) {
-    record.set_registered_gp_practice_ods(person.registered_gp_practice_ods());
+  fill(person.registered_gp_practice_ods(), record.mutable_registered_gp_practice_ods());
+  const v1::ContactDetails& from = person.contact();
+  v1::ContactDetails* to = record.mutable_contact();
+  fill(from.phone(), to->mutable_phone());
+  fill(from.email(), to->mutable_email());
+  if (to->address_lines().empty()) *to->mutable_address_lines() = from.address_lines();
+  if (to->preferred_method() == v1::CONTACT_METHOD_UNSPECIFIED) {
+    to->set_preferred_method(from.preferred_method());
   }
-  if (person.has_contact()) *record.mutable_contact() = person.contact();
+  if (!to->has_ok_to_leave_message() && from.has_ok_to_leave_message()) {
+    to->set_ok_to_leave_message(from.ok_to_leave_message());
+  }
+  fill(from.contact_notes(), to->mutable_contact_notes());
+}
+
+std::vector<std::string> IdentityMismatch(const v1::Person& incoming,
+                                          const v1::PersonRecord& stored) {
+  std::vector<std::string> reasons;
+  const std::string dob_in = DemographicKey(incoming.date_of_birth());
+  const std::string dob_stored = DemographicKey(stored.date_of_birth());
+  const bool dob_differs = !dob_in.empty() && !dob_stored.empty() && dob_in != dob_stored;
+  const std::string fam_a = NormaliseName(incoming.family_name());
+  const std::string fam_b = NormaliseName(stored.family_name());
+  const bool family_differs =
+      !fam_a.empty() && !fam_b.empty() && !fam_a.starts_with(fam_b) && !fam_b.starts_with(fam_a);
+  const std::string given_a = NormaliseName(incoming.given_name());
+  const std::string given_b = NormaliseName(stored.given_name());
+  const bool given_differs = !given_a.empty() && !given_b.empty() && given_a != given_b;
+  if (!dob_differs && !(family_differs && given_differs)) return reasons;
+  reasons.push_back("NHS number matches a stored person");
+  if (dob_differs) reasons.push_back("date of birth differs");
+  if (family_differs) reasons.push_back("family name differs");
+  if (given_differs) reasons.push_back("given name differs");
+  if (!incoming.postcode().empty() && !stored.postcode().empty() &&
+      incoming.postcode() != stored.postcode()) {
+    reasons.push_back("postcode differs");
+  }
+  return reasons;
 }
 
 }  // namespace signpost::router

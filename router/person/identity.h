@@ -50,11 +50,21 @@ std::optional<DuplicateScore> ScorePossibleDuplicate(const signpost::v1::Person&
 // A new person record from a referral's person details (no id, no state).
 signpost::v1::PersonRecord PersonFromSubmission(const signpost::v1::Person& person);
 
-// Refreshes the demographics of `record` from a newer referral: names,
-// contact details and address fields the referral gives replace the old
-// ones; the NHS number is set if the record had none. Identity fields
-// (id, state, merges, versions) are untouched.
-void RefreshDemographics(const signpost::v1::Person& person, signpost::v1::PersonRecord& record);
+// Fills the gaps in `record` from a later referral: a field the record
+// does not have yet (preferred name, gender, postcode, GP practice, each
+// contact detail) is taken from the referral. Stored demographics are
+// never overwritten by a referrer: a person confirms changes (the
+// holistic record, or a merge). Identity fields are untouched.
+void FillMissingDemographics(const signpost::v1::Person& person,
+                             signpost::v1::PersonRecord& record);
+
+// Why a referral giving `stored`'s NHS number may not be about that
+// person: the date of birth differs (when both are known), or both the
+// family and the given name differ. Empty when the details are
+// consistent; a lone name change (marriage, a preferred name) or a move
+// is not a mismatch. The reasons name fields, never values.
+std::vector<std::string> IdentityMismatch(const signpost::v1::Person& incoming,
+                                          const signpost::v1::PersonRecord& stored);
 
 }  // namespace signpost::router
 

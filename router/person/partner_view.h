@@ -17,7 +17,7 @@
 #include <optional>
 #include <string_view>
 
-#include "signpost/v1/case_service.pb.h"
+#include "signpost/v1/person.pb.h"
 #include "signpost/v1/referral.pb.h"
 
 namespace signpost::router {

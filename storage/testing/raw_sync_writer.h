@@ -6,8 +6,8 @@
 //   SP_RETURN_IF_ERROR((*raw)->Put("k1", value));
 //
 // Keeps RocksDB inside storage/. Thread-safe.
-#ifndef SIGNPOST_STORAGE_RAW_SYNC_WRITER_H_
-#define SIGNPOST_STORAGE_RAW_SYNC_WRITER_H_
+#ifndef SIGNPOST_STORAGE_TESTING_RAW_SYNC_WRITER_H_
+#define SIGNPOST_STORAGE_TESTING_RAW_SYNC_WRITER_H_
 
 #include <memory>
 #include <string>
@@ -29,4 +29,4 @@ class RawSyncWriter {
 
 }  // namespace signpost::storage
 
-#endif  // SIGNPOST_STORAGE_RAW_SYNC_WRITER_H_
+#endif  // SIGNPOST_STORAGE_TESTING_RAW_SYNC_WRITER_H_

@@ -1,4 +1,4 @@
-#include "storage/crash_simulator.h"
+#include "storage/testing/crash_simulator.h"
 
 #include <unistd.h>
 

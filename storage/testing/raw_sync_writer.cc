@@ -1,4 +1,4 @@
-#include "storage/raw_sync_writer.h"
+#include "storage/testing/raw_sync_writer.h"
 
 #include "rocksdb/db.h"
 #include "storage/rocks_status.h"

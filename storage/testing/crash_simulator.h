@@ -10,18 +10,18 @@
 // left, so tests can check that every acknowledged write survived.
 //
 //   auto sim = CrashSimulator::Create();
-//   auto store = ReferralStore::Open({.data_dir = d, .crash_simulator = sim});
+//   auto store = Store::Open({.data_dir = d, .crash_simulator = sim});
 //   ... write, record acknowledgements ...
 //   sim->Crash();
 //   store->reset();
 //   ASSERT_OK(sim->DropUnsyncedData());
-//   auto recovered = ReferralStore::Open({.data_dir = d});
+//   auto recovered = Store::Open({.data_dir = d});
 //
 // Limitation: directory entries are treated as durable when created (no
 // directory-fsync modelling); file contents are modelled exactly.
 // For tests only. Thread-safe.
-#ifndef SIGNPOST_STORAGE_CRASH_SIMULATOR_H_
-#define SIGNPOST_STORAGE_CRASH_SIMULATOR_H_
+#ifndef SIGNPOST_STORAGE_TESTING_CRASH_SIMULATOR_H_
+#define SIGNPOST_STORAGE_TESTING_CRASH_SIMULATOR_H_
 
 #include <memory>
 
@@ -53,4 +53,4 @@ class CrashSimulator {
 
 }  // namespace signpost::storage
 
-#endif  // SIGNPOST_STORAGE_CRASH_SIMULATOR_H_
+#endif  // SIGNPOST_STORAGE_TESTING_CRASH_SIMULATOR_H_

@@ -2,19 +2,21 @@
 //
 // Keys hash onto a fixed set of mutex stripes. Two operations on the same
 // key never overlap; operations on different keys usually run in parallel.
-// A thread must hold at most one stripe from a given LockManager at a time
-// (use separate managers for separate key spaces, and always lock them in
-// the same order) so that no deadlock is possible.
+// Several keys are locked together with MultiGuard, which takes their
+// stripes once each in address order, so two MultiGuards can never
+// deadlock. Different LockManagers are always taken in one fixed order
+// (documented where they are used).
 //
 //   LockManager locks(1024);
 //   {
 //     LockManager::Guard g = locks.Lock(key);
 //     ... read, decide, write ...
 //   }
+//   LockManager::MultiGuard both = locks.LockAll({"p:1", "p:2"});
 //
 // Thread-safe.
-#ifndef SIGNPOST_STORAGE_LOCK_MANAGER_H_
-#define SIGNPOST_STORAGE_LOCK_MANAGER_H_
+#ifndef SIGNPOST_COMMON_LOCK_MANAGER_H_
+#define SIGNPOST_COMMON_LOCK_MANAGER_H_
 
 #include <memory>
 #include <string_view>
@@ -22,7 +24,7 @@
 
 #include "absl/synchronization/mutex.h"
 
-namespace signpost::storage {
+namespace signpost {
 
 class LockManager {
  public:
@@ -32,8 +34,8 @@ class LockManager {
   // Holds one stripe until destroyed.
   class [[nodiscard]] Guard {
    public:
-    explicit Guard(absl::Mutex* mu) : mu_(mu) { mu_->Lock(); }
-    ~Guard() { mu_->Unlock(); }
+    explicit Guard(absl::Mutex* mu) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu) : mu_(mu) { mu_->Lock(); }
+    ~Guard() ABSL_UNLOCK_FUNCTION() { mu_->Unlock(); }
     Guard(const Guard&) = delete;
     Guard& operator=(const Guard&) = delete;
 
@@ -41,7 +43,22 @@ class LockManager {
     absl::Mutex* mu_;
   };
 
+  // Holds the stripes of several keys until destroyed (each stripe once,
+  // in address order).
+  class [[nodiscard]] MultiGuard {
+   public:
+    explicit MultiGuard(std::vector<absl::Mutex*> stripes);
+    ~MultiGuard();
+    MultiGuard(MultiGuard&&) = default;
+    MultiGuard(const MultiGuard&) = delete;
+    MultiGuard& operator=(const MultiGuard&) = delete;
+
+   private:
+    std::vector<absl::Mutex*> held_;
+  };
+
   Guard Lock(std::string_view key) { return Guard(Stripe(key)); }
+  MultiGuard LockAll(const std::vector<std::string_view>& keys);
 
   // The stripe for `key`, for callers that need to hold a Guard in a
   // std::optional (`guard.emplace(locks.Stripe(key))`).
@@ -52,6 +69,6 @@ class LockManager {
   std::unique_ptr<absl::Mutex[]> mutexes_;
 };
 
-}  // namespace signpost::storage
+}  // namespace signpost
 
-#endif  // SIGNPOST_STORAGE_LOCK_MANAGER_H_
+#endif  // SIGNPOST_COMMON_LOCK_MANAGER_H_
