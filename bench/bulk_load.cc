@@ -24,11 +24,8 @@
 #include "google/protobuf/util/json_util.h"
 #include "router/directory/oruk_import.h"
 #include "router/triage/triage_engine.h"
-#include "services/directory_registry.h"
-#include "services/referral_handler.h"
-#include "services/rule_registry.h"
-#include "storage/directory_store.h"
-#include "storage/referral_store.h"
+#include "app/app.h"
+#include "storage/store.h"
 
 namespace {
 
@@ -77,28 +74,26 @@ int main(int argc, char** argv) {
   if (data_dir.empty() || count < 1 || threads < 1)
     return Fail("--data_dir and --count are required");
 
-  auto store = signpost::storage::ReferralStore::Open({.data_dir = data_dir, .sync_writes = false});
+  auto store = signpost::storage::Store::Open({.data_dir = data_dir, .sync_writes = false});
   if (!store.ok()) return Fail(std::string(store.status().message()));
-  auto engine = signpost::router::TriageEngine::FromText(Slurp(rules));
-  if (!engine.ok()) return Fail(std::string(engine.status().message()));
   const signpost::Clock& clock = signpost::RealClock();
-  signpost::services::RuleRegistry registry(*engine, clock);
-  auto directory_store = signpost::storage::DirectoryStore::Create((*store)->database());
-  signpost::router::OrukImport imported =
-      signpost::router::ImportOrukJson(Slurp(directory + "/demo_services.json"), "demo");
-  if (!directory_store->PutServices(imported.services).ok()) return Fail("directory import");
+  auto registry = signpost::app::RuleRegistry::Open(**store, Slurp(rules), rules, clock);
+  if (!registry.ok()) return Fail(std::string(registry.status().message()));
+  signpost::app::DirectoryRegistry directory_registry(**store);
+  if (!directory_registry.Reload().ok()) return Fail("directory reload");
+  signpost::IdGenerator ids(clock);
+  auto app = signpost::app::App::Create({}, **store, **registry, &directory_registry, clock, ids);
+  if (!app.ok()) return Fail(std::string(app.status().message()));
   v1::DirectoryRoster roster;
   if (!google::protobuf::util::JsonStringToMessage(Slurp(directory + "/demo_roster.json"), &roster)
            .ok()) {
     return Fail("roster");
   }
-  for (const auto& t : roster.teams()) (void)directory_store->PutTeam(t);
-  for (const auto& c : roster.case_managers()) (void)directory_store->PutCaseManager(c);
-  signpost::services::DirectoryRegistry directory_registry(*directory_store);
-  if (!directory_registry.Reload().ok()) return Fail("directory reload");
-  signpost::IdGenerator ids(clock);
-  signpost::services::ReferralHandler handler(**store, registry, &directory_registry, clock, ids,
-                                              {});
+  if (!(*app)->directory()->SeedIfEmpty(Slurp(directory + "/demo_services.json"), "demo", roster,
+                                        false).ok()) {
+    return Fail("directory import");
+  }
+  signpost::app::ReferralHandler& handler = (*app)->referrals();
 
   std::atomic<long> next{0};
   std::atomic<long> stored{0};

@@ -8,7 +8,7 @@
 //   1. fdatasync latency of a 512-byte append (p50, p99, p99.9);
 //   2. raw RocksDB Write(sync=true) throughput with a value the size of a
 //      stored referral, at 1, 4, 16 and 64 concurrent writers (group commit);
-//   3. ReferralStore::CreateReferral (record + 4 index entries + idempotency
+//   3. Store::Apply of a new referral (record + 4 index entries + idempotency
 //      record + 3 events, one synced batch) at the same concurrency, with
 //      p50/p99/p99.9 latency and the ratio to (2).
 // The raw ceiling goes through storage::RawSyncWriter, so RocksDB stays
@@ -29,8 +29,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
 #include "common/ids.h"
-#include "storage/raw_sync_writer.h"
-#include "storage/referral_store.h"
+#include "storage/store.h"
+#include "storage/testing/raw_sync_writer.h"
 
 namespace {
 
@@ -177,7 +177,7 @@ int main(int argc, char** argv) {
     const std::string path = o.dir + "/signpost-bench-store";
     std::filesystem::remove_all(path);
     auto store =
-        signpost::storage::ReferralStore::Open({.data_dir = path, .pipelined_write = pipelined});
+        signpost::storage::Store::Open({.data_dir = path, .pipelined_write = pipelined});
     if (!store.ok()) return 1;
     // One counter for the whole run: a request id reused across rounds would
     // be an idempotent replay (no write) and flatter the numbers.
@@ -188,14 +188,17 @@ int main(int argc, char** argv) {
         v1::Referral r = TypicalReferral(ids, seq.fetch_add(1));
         v1::ReferralEvent e;
         e.set_referral_id(r.referral_id());
-        auto outcome = (*store)->CreateReferral(r, {e, e, e}, "G85001",
-                                                [&] { return ids.NextReference(); }, {});
-        return outcome.ok() && outcome->created;  // a replay would not be a durable write
+        auto outcome = (*store)->Apply({.referral = signpost::storage::ReferralPut{
+                                            .record = r,
+                                            .events = {e, e, e},
+                                            .idempotency_scope = "G85001",
+                                            .reference_candidates = {ids.NextReference()}}});
+        return outcome.ok() && !outcome->replayed;  // a replay would not be a durable write
       });
       const long under_100us =
           std::count_if(lat.begin(), lat.end(), [](double x) { return x < 100; });
       std::printf(
-          "ReferralStore create%s writers=%-3d %8.0f referrals/s p50=%.0f us p99=%.0f us "
+          "Store referral create%s writers=%-3d %8.0f referrals/s p50=%.0f us p99=%.0f us "
           "p99.9=%.0f us  ratio to raw=%.2f  (%ld of %zu under 100 us)\n",
           pipelined ? " (pipelined)" : "", w, rate, Percentile(lat, 0.5), Percentile(lat, 0.99),
           Percentile(lat, 0.999), rate / raw_rate[k], under_100us, lat.size());

@@ -21,7 +21,7 @@
 #include "common/ids.h"
 #include "proto/signpost/proto_time.h"
 #include "router/triage/triage_engine.h"
-#include "storage/referral_store.h"
+#include "storage/store.h"
 
 namespace {
 
@@ -62,7 +62,7 @@ void BM_DurableCreate(benchmark::State& state) {
       (std::filesystem::temp_directory_path() / absl::StrCat("signpost-bench-", getpid())).string();
   std::filesystem::remove_all(dir);
   {
-    auto store = signpost::storage::ReferralStore::Open({.data_dir = dir});
+    auto store = signpost::storage::Store::Open({.data_dir = dir});
     if (!store.ok()) std::abort();
     signpost::IdGenerator ids(signpost::RealClock());
     const v1::ReferralSubmission s = Submission(2048);
@@ -75,8 +75,11 @@ void BM_DurableCreate(benchmark::State& state) {
       *r.mutable_submission() = s;
       v1::ReferralEvent e;
       e.set_referral_id(r.referral_id());
-      auto outcome =
-          (*store)->CreateReferral(r, {e, e}, "G85001", [&] { return ids.NextReference(); }, {});
+      auto outcome = (*store)->Apply({.referral = signpost::storage::ReferralPut{
+                                          .record = r,
+                                          .events = {e, e},
+                                          .idempotency_scope = "G85001",
+                                          .reference_candidates = {ids.NextReference()}}});
       if (!outcome.ok()) std::abort();
     }
   }

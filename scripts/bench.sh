@@ -43,7 +43,7 @@ else
   "$build/bench/triage_route_bench" --calls=50
 fi
 
-"$build/services/signpost_server" --data_dir="$work/data" --listen=127.0.0.1:0 \
+"$build/transport/signpost_server" --data_dir="$work/data" --listen=127.0.0.1:0 \
   --port_file="$work/port" --rules="$root/deploy/rules/triage.textproto" \
   --seed_services="$root/deploy/directory/demo_services.json" \
   --seed_roster="$root/deploy/directory/demo_roster.json" --log_level=warn &

@@ -36,7 +36,7 @@ start_server() {  # [block cache MiB]
   rm -f "$work/port"
   printf 'rocksdb_block_cache_mb: %d\n' "${1:-64}" > "$work/config.textproto"
   local t0; t0=$(date +%s%N)
-  "$build/services/signpost_server" --config="$work/config.textproto" --data_dir="$data" \
+  "$build/transport/signpost_server" --config="$work/config.textproto" --data_dir="$data" \
     --listen=127.0.0.1:0 --port_file="$work/port" \
     --rules="$root/deploy/rules/triage.textproto" --log_level=warn &
   server_pid=$!

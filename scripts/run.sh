@@ -15,7 +15,7 @@ listen="${SIGNPOST_LISTEN:-127.0.0.1:50051}"
 data="${SIGNPOST_DATA:-$root/data}"
 mkdir -p "$data"
 
-"$build/services/signpost_server" --config="$root/deploy/signpost.textproto" \
+"$build/transport/signpost_server" --config="$root/deploy/signpost.textproto" \
   --rules="$root/deploy/rules/triage.textproto" \
   --seed_services="$root/deploy/directory/demo_services.json" \
   --seed_roster="$root/deploy/directory/demo_roster.json" \

@@ -5,8 +5,8 @@
 
 #include "absl/flags/flag.h"
 #include "google/protobuf/util/json_util.h"
-#include "services/errors.h"
-#include "services/grpc_status.h"
+#include "google/rpc/status.pb.h"
+#include "proto/signpost/errors.h"
 
 namespace signpost::cli {
 
@@ -20,12 +20,13 @@ std::string ToJson(const google::protobuf::Message& m) {
 }
 
 int Fail(const grpc::Status& status) {
-  absl::Status s = signpost::services::FromGrpcStatus(status);
-  std::fprintf(stderr, "error: %s: %s\n", absl::StatusCodeToString(s.code()).c_str(),
-               std::string(s.message()).c_str());
-  if (auto violations = signpost::services::ViolationsFromStatus(s)) {
-    for (const auto& v : violations->violations()) {
-      std::fprintf(stderr, "  %s: %s\n", v.field().c_str(), v.description().c_str());
+  std::fprintf(stderr, "error: %s: %s\n",
+               absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())).c_str(),
+               status.error_message().c_str());
+  google::rpc::Status rpc;
+  if (!status.error_details().empty() && rpc.ParseFromString(status.error_details())) {
+    for (const FieldViolation& v : FieldViolationsOf(FromRpcStatus(rpc))) {
+      std::fprintf(stderr, "  %s: %s\n", v.field.c_str(), v.description.c_str());
     }
   }
   return 1;

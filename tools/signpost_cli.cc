@@ -39,9 +39,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "router/triage/triage_engine.h"
-#include "services/errors.h"
-#include "services/grpc_status.h"
-#include "signpost/v1/directory.grpc.pb.h"
+#include "signpost/v1/directory_service.grpc.pb.h"
 #include "signpost/v1/referral_service.grpc.pb.h"
 #include "signpost/v1/triage_service.grpc.pb.h"
 #include "tools/case_commands.h"
@@ -343,10 +341,16 @@ int Directory(v1::DirectoryService::Stub& stub, const std::vector<char*>& args) 
     return response.rejected() == 0 ? 0 : 3;  // 3: some records rejected
   }
   if (verb == "export" && args.size() == 3) {
-    v1::ExportDirectoryResponse response;
-    grpc::Status status = stub.ExportDirectory(&ctx, {}, &response);
-    if (!status.ok()) return Fail(status);
-    std::cout << response.json() << "\n";
+    v1::ExportDirectoryRequest request;
+    do {
+      grpc::ClientContext page_ctx;
+      SetDeadline(page_ctx);
+      v1::ExportDirectoryResponse response;
+      grpc::Status status = stub.ExportDirectory(&page_ctx, request, &response);
+      if (!status.ok()) return Fail(status);
+      std::cout << response.json() << "\n";
+      request.set_page_token(response.next_page_token());
+    } while (!request.page_token().empty());
     return 0;
   }
   if (verb == "search" && args.size() == 3) {

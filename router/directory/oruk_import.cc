@@ -363,6 +363,11 @@ OrukImport ImportOrukJson(std::string_view text, const std::string& source) {
 }
 
 std::string ExportHsdsJson(const std::vector<v1::DirectoryServiceRecord>& services) {
+  return ExportHsdsJson(services, {.total_items = services.size()});
+}
+
+std::string ExportHsdsJson(const std::vector<v1::DirectoryServiceRecord>& services,
+                           const HsdsPageInfo& page) {
   static const char* const kStatus[] = {"", "active", "inactive", "defunct", "temporarily closed"};
   json contents = json::array();
   for (const auto& s : services) {
@@ -406,9 +411,13 @@ std::string ExportHsdsJson(const std::vector<v1::DirectoryServiceRecord>& servic
     o["signpost_extension"] = json::parse(ext_json, nullptr, /*allow_exceptions=*/false);
     contents.push_back(std::move(o));
   }
-  json envelope = {{"total_items", services.size()}, {"total_pages", 1}, {"page_number", 1},
-                   {"size", services.size()},        {"first_page", true}, {"last_page", true},
-                   {"empty", services.empty()},      {"contents", contents}};
+  json envelope = {{"total_items", page.total_items}, {"size", services.size()},
+                   {"first_page", page.first_page},   {"last_page", page.last_page},
+                   {"empty", services.empty()},       {"contents", contents}};
+  if (page.first_page && page.last_page) {
+    envelope["total_pages"] = 1;
+    envelope["page_number"] = 1;
+  }
   return envelope.dump(2, ' ', false, json::error_handler_t::replace);
 }
 

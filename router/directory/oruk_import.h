@@ -52,8 +52,18 @@ struct OrukImport {
 
 OrukImport ImportOrukJson(std::string_view json, const std::string& source);
 
-// HSDS 3.0 list envelope of `services` (with signpost_extension).
+// Where a page of an export sits in the whole directory.
+struct HsdsPageInfo {
+  size_t total_items = 0;
+  bool first_page = true;
+  bool last_page = true;
+};
+
+// HSDS 3.0 list envelope of `services` (with signpost_extension); by
+// default one page holding everything.
 std::string ExportHsdsJson(const std::vector<signpost::v1::DirectoryServiceRecord>& services);
+std::string ExportHsdsJson(const std::vector<signpost::v1::DirectoryServiceRecord>& services,
+                           const HsdsPageInfo& page);
 
 // Postcode districts mentioned in free text (upper case, unique, in order).
 std::vector<std::string> PostcodeDistrictsInText(std::string_view text);

@@ -128,7 +128,7 @@ bool PickCaseManager(const std::string& service_id, const RoutingInput& in,
     if (!cm.active() || !team_ids.count(cm.team_id())) continue;
     const int open = OpenAllocations(in, cm.id());
     const int headroom = cm.caseload_limit() - open;
-    if (cm.id() == in.existing_case_manager_id && headroom > -3) {
+    if (cm.id() == in.existing_case_manager_id && headroom > -kContinuityAllowance) {
       best = &cm;
       best_reason = "continuity: the person's existing case manager";
       break;

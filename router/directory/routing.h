@@ -50,6 +50,10 @@ struct TeamRoster {
 // Open referrals allocated per case manager id (absent = none).
 using CaseloadCounts = std::map<std::string, int>;
 
+// Continuity may take a person's existing case manager past their caseload
+// limit by this many referrals (open < caseload_limit + allowance).
+inline constexpr int kContinuityAllowance = 3;
+
 struct RoutingInput {
   const signpost::v1::ReferralSubmission& submission;
   const signpost::v1::TriageDecision& triage;

@@ -3,7 +3,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "signpost/v1/directory.grpc.pb.h"
+#include "signpost/v1/directory_service.grpc.pb.h"
 #include "signpost/v1/referral_service.grpc.pb.h"
 #include "tests/e2e/server_process.h"
 #include "tests/testing/read_file.h"

@@ -6,8 +6,8 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/errors.h"
-#include "services/grpc_status.h"
+#include "tests/testing/violations.h"
+#include "transport/grpc_status.h"
 #include "signpost/v1/referral_service.grpc.pb.h"
 #include "tests/e2e/server_process.h"
 #include "tests/testing/read_file.h"
@@ -200,7 +200,7 @@ TEST_F(ServerE2eTest, InvalidRequestListsAllFieldErrorsInDetails) {
   grpc::Status s = stub_->SubmitReferral(Ctx().get(), bad, &ignored);
   ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), ::testing::HasSubstr("submission.person.nhs_number"));
-  auto violations = services::ViolationsFromStatus(services::FromGrpcStatus(s));
+  auto violations = ViolationsFromStatus(transport::FromGrpcStatus(s));
   ASSERT_TRUE(violations.has_value());
   std::vector<std::string> fields;
   for (const auto& v : violations->violations()) fields.push_back(v.field());

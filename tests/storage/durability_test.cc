@@ -9,8 +9,8 @@
 #include "common/ids.h"
 #include "gtest/gtest.h"
 #include "proto/signpost/proto_time.h"
-#include "storage/crash_simulator.h"
-#include "storage/referral_store.h"
+#include "storage/store.h"
+#include "storage/testing/crash_simulator.h"
 #include "tests/testing/referral_fixtures.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
@@ -32,9 +32,9 @@ RunResult WriteCrashRecover(const std::string& dir, int writers, int crash_after
   RunResult result;
   IdGenerator ids(RealClock());
   auto sim = CrashSimulator::Create();
-  auto opened = ReferralStore::Open({.data_dir = dir, .sync_writes = sync, .crash_simulator = sim});
+  auto opened = Store::Open({.data_dir = dir, .sync_writes = sync, .crash_simulator = sim});
   EXPECT_TRUE(opened.ok()) << opened.status();
-  std::unique_ptr<ReferralStore> store = std::move(*opened);
+  std::unique_ptr<Store> store = std::move(*opened);
 
   std::atomic<int> total_acked{0};
   std::vector<std::atomic<int>> acked(writers);
@@ -51,8 +51,11 @@ RunResult WriteCrashRecover(const std::string& dir, int writers, int crash_after
         *r.mutable_submission() = testing::ValidGpReferral(request_id).submission();
         v1::ReferralEvent e;
         e.set_referral_id(r.referral_id());
-        auto outcome =
-            store->CreateReferral(r, {e}, "G85001", [&] { return ids.NextReference(); }, {});
+        auto outcome = store->Apply({.referral = ReferralPut{.record = r,
+                                                             .events = {e},
+                                                             .idempotency_scope = "G85001",
+                                                             .reference_candidates = {
+                                                                 ids.NextReference()}}});
         if (!outcome.ok()) return;  // the "machine" died
         acked[w].store(i + 1);
         total_acked++;
@@ -66,7 +69,7 @@ RunResult WriteCrashRecover(const std::string& dir, int writers, int crash_after
   store.reset();
   EXPECT_OK(sim->DropUnsyncedData());
 
-  auto recovered = ReferralStore::Open({.data_dir = dir});
+  auto recovered = Store::Open({.data_dir = dir});
   EXPECT_TRUE(recovered.ok()) << recovered.status();
   result.present.resize(writers);
   ReferralQuery q{.limit = 1000};

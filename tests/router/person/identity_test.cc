@@ -96,17 +96,58 @@ TEST(ScorePossibleDuplicateTest, Table) {
   EXPECT_LT(60, kPossibleDuplicateThreshold);
 }
 
-TEST(RefreshDemographicsTest, NewerDetailsReplaceButNhsNumberIsKept) {
+// Issue 10 defect 2: a referrer never overwrites stored demographics (the
+// earlier contract, "newer details replace", let any referral holding an
+// NHS number rewrite another person's record). Gaps are filled.
+TEST(FillMissingDemographicsTest, FillsGapsAndNeverOverwrites) {
   v1::PersonRecord r = Stored("Sam", "Okafor", 1990, 4, 12, "SE6 4RU");
   r.set_nhs_number("9990000018");
-  v1::Person newer = Incoming("Samuel", "Okafor", 1990, 4, 12, "");
+  v1::Person newer = Incoming("Samuel", "Okafor-Smith", 1991, 1, 1, "BS1 4DJ");
   newer.set_nhs_number("9990000026");
+  newer.set_preferred_name("Sammy");
   newer.mutable_contact()->set_phone("07700 900999");
-  RefreshDemographics(newer, r);
+  FillMissingDemographics(newer, r);
   EXPECT_EQ(r.nhs_number(), "9990000018");
-  EXPECT_EQ(r.given_name(), "Samuel");
-  EXPECT_EQ(r.postcode(), "SE6 4RU") << "an absent postcode does not erase the known one";
-  EXPECT_EQ(r.contact().phone(), "07700 900999");
+  EXPECT_EQ(r.given_name(), "Sam");
+  EXPECT_EQ(r.family_name(), "Okafor");
+  EXPECT_EQ(r.date_of_birth().year(), 1990);
+  EXPECT_EQ(r.postcode(), "SE6 4RU");
+  EXPECT_EQ(r.preferred_name(), "Sammy") << "a gap is filled";
+  EXPECT_EQ(r.contact().phone(), "07700 900999") << "a gap is filled";
+  newer.mutable_contact()->set_phone("07700 900111");
+  FillMissingDemographics(newer, r);
+  EXPECT_EQ(r.contact().phone(), "07700 900999") << "a known phone is kept";
+}
+
+struct MismatchCase {
+  std::string name;
+  v1::Person incoming;
+  bool mismatch;
+};
+
+TEST(IdentityMismatchTest, Table) {
+  const v1::PersonRecord stored = Stored("Sam", "Okafor", 1990, 4, 12, "SE6 4RU");
+  const std::vector<MismatchCase> cases = {
+      {"same person", Incoming("Sam", "Okafor", 1990, 4, 12, "SE6 4RU"), false},
+      {"moved house", Incoming("Sam", "Okafor", 1990, 4, 12, "BS1 4DJ"), false},
+      {"married: family name changed", Incoming("Sam", "Jones", 1990, 4, 12, "SE6 4RU"), false},
+      {"known by another first name", Incoming("Samuel", "Okafor", 1990, 4, 12, ""), false},
+      {"double-barrelled later", Incoming("Sam", "Okafor-Smith", 1990, 4, 12, ""), false},
+      {"different date of birth", Incoming("Sam", "Okafor", 1991, 4, 12, "SE6 4RU"), true},
+      {"different name, date and postcode", Incoming("Alex", "Brown", 1975, 1, 2, "BS1 4DJ"), true},
+      {"both names differ", Incoming("Alex", "Brown", 1990, 4, 12, "SE6 4RU"), true},
+  };
+  for (const auto& c : cases) {
+    const std::vector<std::string> reasons = IdentityMismatch(c.incoming, stored);
+    EXPECT_EQ(!reasons.empty(), c.mismatch) << c.name;
+    for (const auto& reason : reasons) {
+      EXPECT_THAT(reason, ::testing::Not(::testing::HasSubstr("Okafor"))) << "fields, never values";
+    }
+  }
+  const auto reasons = IdentityMismatch(Incoming("Alex", "Brown", 1975, 1, 2, "BS1 4DJ"), stored);
+  EXPECT_THAT(reasons, ::testing::ElementsAre("NHS number matches a stored person",
+                                              "date of birth differs", "family name differs",
+                                              "given name differs", "postcode differs"));
 }
 
 }  // namespace

@@ -1,0 +1,137 @@
+#include "transport/server.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "app/breach_timer.h"
+#include "transport/case_service.h"
+#include "transport/directory_service.h"
+#include "transport/event_hub.h"
+#include "app/log.h"
+#include "transport/referral_service.h"
+#include "transport/triage_service.h"
+#include "transport/worker_pool.h"
+
+namespace signpost::transport {
+namespace {
+
+constexpr char kReferralServiceName[] = "signpost.v1.ReferralService";
+constexpr char kTriageServiceName[] = "signpost.v1.TriageService";
+constexpr char kDirectoryServiceName[] = "signpost.v1.DirectoryService";
+constexpr char kCaseServiceName[] = "signpost.v1.CaseService";
+
+class ServerImpl final : public SignpostServer {
+ public:
+  ServerImpl(const ServerOptions& options, app::App& app)
+      : app_(app),
+        hub_(app.deps().store.events().Visible()),
+        pool_({.threads = options.worker_threads, .max_queued = options.max_queued_calls}),
+        service_(app.referrals(), hub_, pool_, {.max_watch_streams = options.max_watch_streams}),
+        triage_service_(app.triage(), pool_),
+        directory_service_(*app.directory(), pool_),
+        case_service_(app.cases(), app.lifecycle(), pool_) {
+    app.deps().store.events().SetListener([this](uint64_t visible) { hub_.Publish(visible); });
+  }
+
+  ~ServerImpl() override {
+    Shutdown(absl::ZeroDuration());
+    app_.deps().store.events().SetListener(nullptr);
+  }
+
+  absl::Status Build(const ServerOptions& options) {
+    grpc::EnableDefaultHealthCheckService(true);
+    grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+    grpc::ServerBuilder builder;
+    std::shared_ptr<grpc::ServerCredentials> creds;
+    const bool tls = !options.tls_cert_pem.empty() && !options.tls_key_pem.empty();
+    if (tls) {
+      grpc::SslServerCredentialsOptions ssl;
+      ssl.pem_key_cert_pairs.push_back({options.tls_key_pem, options.tls_cert_pem});
+      creds = grpc::SslServerCredentials(ssl);
+    } else {
+      creds = grpc::InsecureServerCredentials();
+    }
+    builder.AddListeningPort(options.listen_address, creds, &port_);
+    builder.RegisterService(&service_);
+    builder.RegisterService(&triage_service_);
+    builder.RegisterService(&directory_service_);
+    builder.RegisterService(&case_service_);
+    builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+    builder.SetMaxSendMessageSize(4 << 20);
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                               options.max_concurrent_streams_per_connection);
+    builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, options.max_metadata_bytes);
+    // Reap idle and abusive connections.
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, 30 * 60 * 1000);
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 2 * 60 * 1000);
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20 * 1000);
+    builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
+    server_ = builder.BuildAndStart();
+    if (server_ == nullptr || port_ == 0) {
+      return absl::UnavailableError(absl::StrCat("could not listen on ", options.listen_address));
+    }
+    auto* health = server_->GetHealthCheckService();
+    health->SetServingStatus(kReferralServiceName, true);
+    health->SetServingStatus(kTriageServiceName, true);
+    health->SetServingStatus(kDirectoryServiceName, true);
+    health->SetServingStatus(kCaseServiceName, true);
+    health->SetServingStatus(true);
+    // Breaches missed while the server was down are reported now, once.
+    breach_timer_ = std::make_unique<app::BreachTimer>(
+        [this] { return app_.lifecycle().FireDueBreaches(); }, options.breach_scan_interval);
+    app::LogInfo("serving", {{"address", options.listen_address},
+                        {"port", std::to_string(port_)},
+                        {"tls", tls ? "on" : "off"}});
+    return absl::OkStatus();
+  }
+
+  int port() const override { return port_; }
+
+  void Shutdown(absl::Duration grace) override {
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopped_ || server_ == nullptr) return;
+      stopped_ = true;
+    }
+    app::LogInfo("shutting down", {{"grace_ms", std::to_string(absl::ToInt64Milliseconds(grace))}});
+    auto* health = server_->GetHealthCheckService();
+    health->SetServingStatus(kReferralServiceName, false);
+    health->SetServingStatus(kTriageServiceName, false);
+    health->SetServingStatus(kDirectoryServiceName, false);
+    health->SetServingStatus(kCaseServiceName, false);
+    health->SetServingStatus(false);
+    breach_timer_.reset();
+    hub_.Shutdown();  // watch streams end with UNAVAILABLE so clients resume
+    server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
+    server_->Wait();
+    app::LogInfo("stopped");
+  }
+
+ private:
+  app::App& app_;
+  EventHub hub_;
+  WorkerPool pool_;
+  ReferralServiceImpl service_;
+  TriageServiceImpl triage_service_;
+  DirectoryServiceImpl directory_service_;
+  CaseServiceImpl case_service_;
+  std::unique_ptr<app::BreachTimer> breach_timer_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  absl::Mutex mu_;
+  bool stopped_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SignpostServer>> SignpostServer::Start(const ServerOptions& options,
+                                                                      app::App& app) {
+  if (app.directory() == nullptr) return absl::InvalidArgumentError("the server needs a directory");
+  auto server = std::make_unique<ServerImpl>(options, app);
+  if (absl::Status s = server->Build(options); !s.ok()) return s;
+  return std::unique_ptr<SignpostServer>(std::move(server));
+}
+
+}  // namespace signpost::transport

@@ -1,0 +1,82 @@
+// RunUnary: the shared shape of every unary gRPC handler.
+//
+// The work runs on the WorkerPool (handlers block on storage), skipping
+// calls already cancelled or past their deadline, logs one line per call and
+// finishes the call with ToGrpcStatus(). A full pool answers
+// RESOURCE_EXHAUSTED at once.
+//
+//   return RunUnary(ctx, pool_, "GetReferral", "", [=] {
+//     auto r = handler_.Get(*request);
+//     if (!r.ok()) return Outcome{r.status(), ""};
+//     *response = *std::move(r);
+//     return Outcome{absl::OkStatus(), response->referral_id()};
+//   });
+#ifndef SIGNPOST_TRANSPORT_UNARY_CALL_H_
+#define SIGNPOST_TRANSPORT_UNARY_CALL_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/clock.h"
+#include "grpcpp/grpcpp.h"
+#include "router/validation.h"
+#include "transport/grpc_status.h"
+#include "app/log.h"
+#include "transport/worker_pool.h"
+
+namespace signpost::transport {
+
+// Result of one unary call's work: its status and, for the log, the
+// referral it concerned.
+struct Outcome {
+  absl::Status status;
+  std::string referral_id;
+};
+
+// Runs `work` on the pool and finishes the call from there.
+template <typename Work>
+grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* ctx, WorkerPool& pool,
+                                   const char* method, std::string request_id, Work work) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  const absl::Time start = absl::Now();
+  // Only log request ids of a safe shape; anything else may be garbage.
+  if (!router::IsValidRequestId(request_id)) request_id.clear();
+  auto task = [ctx, reactor, method, request_id, start, work = std::move(work)]() mutable {
+    Outcome outcome;
+    if (ctx->IsCancelled()) {
+      outcome.status = absl::CancelledError("cancelled before it started");
+    } else if (ctx->deadline() < std::chrono::system_clock::now()) {
+      outcome.status = absl::DeadlineExceededError("deadline passed before the call started");
+    } else {
+      outcome = work();
+    }
+    app::LogRpc(method, request_id, outcome.referral_id, outcome.status, absl::Now() - start);
+    reactor->Finish(ToGrpcStatus(outcome.status));
+  };
+  if (!pool.TrySchedule(std::move(task))) {
+    const absl::Status busy = absl::ResourceExhaustedError("server busy; retry with backoff");
+    app::LogRpc(method, request_id, "", busy, absl::Now() - start);
+    reactor->Finish(ToGrpcStatus(busy));
+  }
+  return reactor;
+}
+
+// RunUnary for the common case: `call` returns absl::StatusOr<Response>,
+// whose value becomes the RPC's response.
+//
+//   return RunUnaryInto(ctx, pool_, "GetService", response,
+//                       [this, request] { return handler_.Get(*request); });
+template <typename Response, typename Call>
+grpc::ServerUnaryReactor* RunUnaryInto(grpc::CallbackServerContext* ctx, WorkerPool& pool,
+                                       const char* method, Response* response, Call call) {
+  return RunUnary(ctx, pool, method, "", [response, call = std::move(call)]() mutable {
+    auto result = call();
+    if (!result.ok()) return Outcome{result.status(), ""};
+    *response = *std::move(result);
+    return Outcome{absl::OkStatus(), ""};
+  });
+}
+
+}  // namespace signpost::transport
+
+#endif  // SIGNPOST_TRANSPORT_UNARY_CALL_H_
