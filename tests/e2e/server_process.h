@@ -1,5 +1,9 @@
 // Runs the real signpost_server binary for end-to-end tests.
 //
+// SIGNPOST_SERVER_BIN_OVERRIDE=/path/to/signpost_server runs the suite
+// against another build (for example one from before a fix, to show that
+// fix's regression test fails there).
+//
 //   ServerProcess server(data_dir);
 //   ASSERT_TRUE(server.Start());           // port 0, waits for SERVING
 //   auto stub = signpost::v1::ReferralService::NewStub(server.Channel());
@@ -14,6 +18,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -66,7 +71,9 @@ class ServerProcess {
   bool Start() {
     const std::string port_file = data_dir_ + ".port";
     std::filesystem::remove(port_file);
-    std::vector<std::string> args = {SIGNPOST_SERVER_BIN, "--data_dir=" + data_dir_,
+    const char* override_bin = std::getenv("SIGNPOST_SERVER_BIN_OVERRIDE");
+    std::vector<std::string> args = {override_bin != nullptr ? override_bin : SIGNPOST_SERVER_BIN,
+                                     "--data_dir=" + data_dir_,
                                      "--listen=127.0.0.1:0", "--port_file=" + port_file,
                                      "--rules=" + rules_file_, "--log_level=warn",
                                      // Idle test channels do not poll, so they never

@@ -54,6 +54,19 @@ inline signpost::v1::SubmitReferralRequest ValidSelfReferral(
   return r;
 }
 
+// The n-th valid test-range NHS number ("999" then 7 digits, Modulus 11
+// satisfied; numbers whose check digit would be 10 are skipped).
+inline std::string TestNhsNumber(int n) {
+  for (int k = n * 2;; ++k) {
+    std::string d = std::to_string(9990000000LL + 10LL * (100000 + k)).substr(0, 9);
+    int sum = 0;
+    for (int i = 0; i < 9; ++i) sum += (d[i] - '0') * (10 - i);
+    const int check = 11 - sum % 11;
+    if (check == 10) continue;
+    return d + static_cast<char>('0' + (check == 11 ? 0 : check));
+  }
+}
+
 // A member of staff acting in a test.
 inline signpost::v1::StaffRef TestStaff(const std::string& id, const std::string& role = "") {
   signpost::v1::StaffRef s;
