@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Walks demo referrals through a running server. Usage: demo.sh CLI [ARGS...]
-# (the CLI command with its --server flag). Safe to run repeatedly: request
-# ids are fixed, so a second run shows idempotent replay.
+# Walks demo referrals through a running server.
+# Usage: demo.sh ENV_FILE CLI [ARGS...] (the CLI command with its --server
+# flag). The references it creates are appended to ENV_FILE (GP_REF,
+# SELF_REF) for the README's examples. Safe to run repeatedly: request ids
+# are fixed, so a second run shows idempotent replays and refused repeats.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+env_file="$1"
+shift
 cli=("$@")
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 field() { grep -m1 "\"$1\"" | sed -E 's/.*: "?([^",]*)"?,?/\1/'; }
@@ -16,6 +20,7 @@ out=$("${cli[@]}" submit "$root/deploy/demo/referral-gp.json")
 echo "$out" | grep -E '"(referral_id|reference|status|received_at|band|respond_by|rule_set_version|outcome|service_name|case_manager_id|case_manager_reason|owner|idempotent_replay)"' | head -16
 ref=$(echo "$out" | field reference)
 id=$(echo "$out" | field referral_id)
+echo "GP_REF=$ref" >> "$env_file"
 
 step "The GP retries the same request (network blip): no duplicate"
 "${cli[@]}" submit "$root/deploy/demo/referral-gp.json" | grep -E '"(referral_id|idempotent_replay)"'
@@ -97,6 +102,7 @@ step "Referrals from practice G85001"
 step "A self-referral (no NHS number known, BSL user) is keyed in, then withdrawn"
 self=$("${cli[@]}" submit "$root/deploy/demo/referral-self.json")
 self_ref=$(echo "$self" | field reference)
+echo "SELF_REF=$self_ref" >> "$env_file"
 echo "$self" | grep -E '"(referral_id|reference|status)"'
 "${cli[@]}" withdraw "$self_ref" --reason="Person found support elsewhere" | grep -E '"(status|withdrawal_reason)"' \
   || echo "(already withdrawn on an earlier run: FAILED_PRECONDITION, as it should be)"

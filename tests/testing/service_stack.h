@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "app/app.h"
 #include "google/protobuf/util/json_util.h"
@@ -43,9 +44,15 @@ struct ServiceStack {
   }
 
   // Closes everything and opens it again on the same data directory, as a
-  // restart would (the clock and id generator carry on).
-  void Reopen() {
+  // restart would (the clock and id generator carry on). `options`, when
+  // given, replace the store options (for example to drop a crash
+  // simulator after a simulated power cut).
+  void Reopen(std::optional<storage::StoreOptions> options = std::nullopt) {
     Close();
+    if (options) {
+      store_options_ = *std::move(options);
+      store_options_.data_dir = dir.Sub("db");
+    }
     Open();
   }
 
