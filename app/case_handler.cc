@@ -54,6 +54,27 @@ storage::Change ChangeOf(router::PersonChange decided,
   return change;
 }
 
+// Both records of a merge as read now, with their latest assessments.
+absl::StatusOr<router::MergeParties> ReadParties(const storage::Store& store,
+                                                 const std::string& merged,
+                                                 const std::string& surviving) {
+  router::MergeParties parties;
+  SP_ASSIGN_OR_RETURN(parties.merged, store.GetPerson(merged));
+  SP_ASSIGN_OR_RETURN(parties.surviving, store.GetPerson(surviving));
+  SP_ASSIGN_OR_RETURN(auto m, store.LatestAssessment(parties.merged));
+  SP_ASSIGN_OR_RETURN(auto s, store.LatestAssessment(parties.surviving));
+  parties.merged_latest = m.value_or(v1::AssessmentVersion());
+  parties.surviving_latest = s.value_or(v1::AssessmentVersion());
+  return parties;
+}
+
+// The revisions the parties were read at (none when nobody was read).
+std::map<std::string, int64_t> Revisions(const router::MergeParties& p) {
+  if (p.merged.person_id().empty()) return {};
+  return {{p.merged.person_id(), p.merged.revision()},
+          {p.surviving.person_id(), p.surviving.revision()}};
+}
+
 // Retries `attempt` (read, decide, Apply) while it meets a conflict.
 template <typename Attempt>
 auto WithRetry(Attempt attempt) -> decltype(attempt()) {
@@ -86,7 +107,8 @@ void CheckMeeting(const v1::MdtMeeting& m, absl::CivilDay today, const Directory
     v.Text(absl::StrCat("meeting.decisions[", i, "]"), m.decisions(i),
            {.max_chars = kMaxDecisionChars, .required = true, .multiline = true});
   }
-  if (!m.care_coordinator_id().empty() && !IsActiveCaseManager(directory, m.care_coordinator_id())) {
+  if (!m.care_coordinator_id().empty() &&
+      !IsActiveCaseManager(directory, m.care_coordinator_id())) {
     v.Add("meeting.care_coordinator_id", "is not an active case manager");
   }
   v.Staff("meeting.recorded_by", m.recorded_by());
@@ -105,7 +127,8 @@ absl::StatusOr<v1::PersonRecord> CaseHandler::Person(const std::string& id, std:
 absl::StatusOr<v1::GetPersonResponse> CaseHandler::GetPerson(
     const v1::GetPersonRequest& request) const {
   std::string named;
-  SP_ASSIGN_OR_RETURN(v1::PersonRecord person, Person(request.person_id(), "person request", &named));
+  SP_ASSIGN_OR_RETURN(v1::PersonRecord person,
+                      Person(request.person_id(), "person request", &named));
   v1::GetPersonResponse out;
   if (named != person.person_id()) out.set_requested_person_id(named);
   const std::vector<std::string> records = RecordIds(person);
@@ -118,7 +141,8 @@ absl::StatusOr<v1::GetPersonResponse> CaseHandler::GetPerson(
   for (auto& id : referral_ids) out.add_referral_ids(std::move(id));
   std::string after;
   for (int scanned = 0; scanned < kMaxPendingScanned; scanned += 1000) {
-    SP_ASSIGN_OR_RETURN(storage::CandidatePage page, deps_.store.ListPendingCandidates(after, 1000));
+    SP_ASSIGN_OR_RETURN(storage::CandidatePage page,
+                        deps_.store.ListPendingCandidates(after, 1000));
     for (auto& c : page.candidates) {
       if (absl::c_linear_search(records, c.person_id()) ||
           absl::c_linear_search(records, c.matched_person_id())) {
@@ -139,9 +163,10 @@ absl::StatusOr<v1::ListPossibleDuplicatesResponse> CaseHandler::ListPossibleDupl
   const uint64_t fingerprint = FilterFingerprint(request);
   const std::string after = ResumeFromPageToken(request.page_token(), fingerprint, v);
   if (!v.empty()) return v.ToStatus("duplicates request");
-  SP_ASSIGN_OR_RETURN(storage::CandidatePage page,
-                      deps_.store.ListPendingCandidates(
-                          after, request.page_size() == 0 ? kDefaultPageSize : request.page_size()));
+  SP_ASSIGN_OR_RETURN(
+      storage::CandidatePage page,
+      deps_.store.ListPendingCandidates(
+          after, request.page_size() == 0 ? kDefaultPageSize : request.page_size()));
   v1::ListPossibleDuplicatesResponse out;
   for (auto& c : page.candidates) *out.add_candidates() = std::move(c);
   if (!page.resume_after_id.empty()) {
@@ -155,33 +180,28 @@ absl::StatusOr<v1::ResolvePossibleDuplicateResponse> CaseHandler::ResolvePossibl
   router::Violations v;
   v.OpaqueId("candidate_id", request.candidate_id());
   v.Staff("decided_by", request.decided_by());
-  v.Text("reason", request.reason(), {.max_chars = kMaxMergeReasonChars, .required = request.confirm()});
+  v.Text("reason", request.reason(),
+         {.max_chars = kMaxMergeReasonChars, .required = request.confirm()});
   if (!v.empty()) return v.ToStatus("duplicate decision");
-  SP_ASSIGN_OR_RETURN(const v1::DuplicateCandidate first, deps_.store.GetCandidate(request.candidate_id()));
-  LockManager::MultiGuard guard = deps_.locks.LockAll(
-      {"person:" + first.person_id(), "person:" + first.matched_person_id()});
+  SP_ASSIGN_OR_RETURN(const v1::DuplicateCandidate first,
+                      deps_.store.GetCandidate(request.candidate_id()));
+  LockManager::MultiGuard guard =
+      deps_.locks.LockAll({"person:" + first.person_id(), "person:" + first.matched_person_id()});
   const std::string merge_id = absl::StrCat("G", deps_.ids.NextReferralId());
   const absl::Time now = deps_.clock.Now();
   return WithRetry([&]() -> absl::StatusOr<v1::ResolvePossibleDuplicateResponse> {
     SP_ASSIGN_OR_RETURN(const v1::DuplicateCandidate candidate,
                         deps_.store.GetCandidate(request.candidate_id()));
     router::MergeParties parties;
-    std::map<std::string, int64_t> revisions;
     if (request.confirm()) {
-      SP_ASSIGN_OR_RETURN(parties.merged, deps_.store.GetPerson(candidate.person_id()));
-      SP_ASSIGN_OR_RETURN(parties.surviving, deps_.store.GetPerson(candidate.matched_person_id()));
-      SP_ASSIGN_OR_RETURN(auto m, deps_.store.LatestAssessment(parties.merged));
-      SP_ASSIGN_OR_RETURN(auto s, deps_.store.LatestAssessment(parties.surviving));
-      parties.merged_latest = m.value_or(v1::AssessmentVersion());
-      parties.surviving_latest = s.value_or(v1::AssessmentVersion());
-      revisions = {{parties.merged.person_id(), parties.merged.revision()},
-                   {parties.surviving.person_id(), parties.surviving.revision()}};
+      SP_ASSIGN_OR_RETURN(
+          parties, ReadParties(deps_.store, candidate.person_id(), candidate.matched_person_id()));
     }
+    const std::map<std::string, int64_t> revisions = Revisions(parties);
     SP_ASSIGN_OR_RETURN(router::PersonChange decided,
-                        router::decide::ResolveCandidate(candidate, request.confirm(),
-                                                         request.confirm() ? &parties : nullptr,
-                                                         request.decided_by(), request.reason(),
-                                                         merge_id, now));
+                        router::decide::ResolveCandidate(
+                            candidate, request.confirm(), request.confirm() ? &parties : nullptr,
+                            request.decided_by(), request.reason(), merge_id, now));
     std::optional<v1::MergeRecord> merge = decided.merge;
     storage::Change change = ChangeOf(std::move(decided), revisions);
     if (merge) change.merge = storage::MergePut{.record = *merge};
@@ -193,7 +213,8 @@ absl::StatusOr<v1::ResolvePossibleDuplicateResponse> CaseHandler::ResolvePossibl
   });
 }
 
-absl::StatusOr<v1::MergeRecord> CaseHandler::UnmergePeople(const v1::UnmergePeopleRequest& request) {
+absl::StatusOr<v1::MergeRecord> CaseHandler::UnmergePeople(
+    const v1::UnmergePeopleRequest& request) {
   router::Violations v;
   v.OpaqueId("merge_id", request.merge_id());
   v.Staff("unmerged_by", request.unmerged_by());
@@ -205,21 +226,17 @@ absl::StatusOr<v1::MergeRecord> CaseHandler::UnmergePeople(const v1::UnmergePeop
   const absl::Time now = deps_.clock.Now();
   return WithRetry([&]() -> absl::StatusOr<v1::MergeRecord> {
     SP_ASSIGN_OR_RETURN(const v1::MergeRecord merge, deps_.store.GetMerge(request.merge_id()));
-    router::MergeParties parties;
-    SP_ASSIGN_OR_RETURN(parties.surviving, deps_.store.GetPerson(merge.surviving_person_id()));
-    SP_ASSIGN_OR_RETURN(parties.merged, deps_.store.GetPerson(merge.merged_person_id()));
-    SP_ASSIGN_OR_RETURN(auto latest, deps_.store.LatestAssessment(parties.surviving));
-    parties.surviving_latest = latest.value_or(v1::AssessmentVersion());
-    SP_ASSIGN_OR_RETURN(const v1::AssessmentVersion at_merge,
-                        deps_.store.GetAssessment(merge.surviving_person_id(),
-                                                  merge.merge_assessment_version()));
+    SP_ASSIGN_OR_RETURN(
+        const router::MergeParties parties,
+        ReadParties(deps_.store, merge.merged_person_id(), merge.surviving_person_id()));
+    SP_ASSIGN_OR_RETURN(
+        const v1::AssessmentVersion at_merge,
+        deps_.store.GetAssessment(merge.surviving_person_id(), merge.merge_assessment_version()));
     SP_ASSIGN_OR_RETURN(router::PersonChange decided,
                         router::decide::Unmerge(merge, parties, at_merge, request.unmerged_by(),
                                                 request.reason(), now));
     v1::MergeRecord undone = *decided.merge;
-    storage::Change change =
-        ChangeOf(std::move(decided), {{parties.merged.person_id(), parties.merged.revision()},
-                                      {parties.surviving.person_id(), parties.surviving.revision()}});
+    storage::Change change = ChangeOf(std::move(decided), Revisions(parties));
     change.merge = storage::MergePut{.record = undone, .undoing = true};
     SP_RETURN_IF_ERROR(deps_.store.Apply(std::move(change)).status());
     return undone;
@@ -228,7 +245,8 @@ absl::StatusOr<v1::MergeRecord> CaseHandler::UnmergePeople(const v1::UnmergePeop
 
 absl::StatusOr<v1::AssessmentVersion> CaseHandler::GetAssessment(
     const v1::GetAssessmentRequest& request) const {
-  if (request.version() < 0) return InvalidArgument("assessment request", {{"version", "must not be negative"}});
+  if (request.version() < 0)
+    return InvalidArgument("assessment request", {{"version", "must not be negative"}});
   SP_ASSIGN_OR_RETURN(v1::PersonRecord person, Person(request.person_id(), "assessment request"));
   return deps_.store.GetAssessment(person.person_id(), request.version());
 }
@@ -251,21 +269,24 @@ absl::StatusOr<v1::AssessmentVersion> CaseHandler::UpdateAssessment(
     v.Add("expected_version", "must be the version you read (1 or more)");
   }
   v.Staff("author", request.author());
-  if (!request.author().id().empty() && !IsActiveCaseManager(deps_.directory, request.author().id())) {
+  if (!request.author().id().empty() &&
+      !IsActiveCaseManager(deps_.directory, request.author().id())) {
     v.Add("author.id", "is not an active case manager (a trusted assessor)");
   }
   for (auto& f : router::ValidateAssessment(request.assessment(), "assessment")) {
     v.Add(std::move(f.field), std::move(f.description));
   }
   if (!v.empty()) return v.ToStatus("assessment update");
-  SP_ASSIGN_OR_RETURN(const v1::PersonRecord first, ResolvePerson(deps_.store, request.person_id()));
-  LockManager::Guard guard = deps_.locks.Lock("person:" + first.person_id());
+  SP_ASSIGN_OR_RETURN(const v1::PersonRecord first,
+                      ResolvePerson(deps_.store, request.person_id()));
+  LockManager::Guard guard(deps_.locks.Stripe("person:" + first.person_id()));
   const absl::Time now = deps_.clock.Now();
   return WithRetry([&]() -> absl::StatusOr<v1::AssessmentVersion> {
     SP_ASSIGN_OR_RETURN(const v1::PersonRecord person, deps_.store.GetPerson(first.person_id()));
-    SP_ASSIGN_OR_RETURN(router::PersonChange decided,
-                        router::decide::UpdateAssessment(person, request.expected_version(),
-                                                         request.assessment(), request.author(), now));
+    SP_ASSIGN_OR_RETURN(
+        router::PersonChange decided,
+        router::decide::UpdateAssessment(person, request.expected_version(), request.assessment(),
+                                         request.author(), now));
     v1::AssessmentVersion next = *decided.assessment;
     SP_RETURN_IF_ERROR(
         deps_.store.Apply(ChangeOf(std::move(decided), {{person.person_id(), person.revision()}}))
@@ -281,17 +302,20 @@ absl::StatusOr<v1::ListCaseReferralsResponse> CaseHandler::ListIndexed(
   v.Text(key_field, key, {.max_chars = 128, .required = true});
   v.PageSize("page_size", page_size, kMaxPageSize);
   const uint64_t fingerprint = FilterFingerprint(request);
-  const std::string resume = absl::HexStringToBytes(ResumeFromPageToken(page_token, fingerprint, v));
+  const std::string resume =
+      absl::HexStringToBytes(ResumeFromPageToken(page_token, fingerprint, v));
   if (!v.empty()) return v.ToStatus("list request");
-  SP_ASSIGN_OR_RETURN(storage::IndexedPage page,
-                      deps_.store.ListIndexed({.index = index,
-                                               .key = key,
-                                               .resume_after = resume,
-                                               .limit = page_size == 0 ? kDefaultPageSize : page_size}));
+  SP_ASSIGN_OR_RETURN(
+      storage::IndexedPage page,
+      deps_.store.ListIndexed({.index = index,
+                               .key = key,
+                               .resume_after = resume,
+                               .limit = page_size == 0 ? kDefaultPageSize : page_size}));
   v1::ListCaseReferralsResponse out;
   for (auto& r : page.referrals) *out.add_referrals() = std::move(r);
   if (!page.resume_after.empty()) {
-    out.set_next_page_token(EncodePageToken(absl::BytesToHexString(page.resume_after), fingerprint));
+    out.set_next_page_token(
+        EncodePageToken(absl::BytesToHexString(page.resume_after), fingerprint));
   }
   return out;
 }
@@ -315,8 +339,9 @@ absl::StatusOr<v1::GetTimelineResponse> CaseHandler::GetTimeline(
   if (!v.empty()) return v.ToStatus("timeline request");
   SP_ASSIGN_OR_RETURN(v1::PersonRecord person, Person(request.person_id(), "timeline request"));
   const size_t limit = request.page_size() == 0 ? kDefaultTimelinePage : request.page_size();
-  SP_ASSIGN_OR_RETURN(std::vector<v1::TimelineEntry> entries,
-                      deps_.store.ReadTimeline(RecordIds(person), request.after_sequence(), limit + 1));
+  SP_ASSIGN_OR_RETURN(
+      std::vector<v1::TimelineEntry> entries,
+      deps_.store.ReadTimeline(RecordIds(person), request.after_sequence(), limit + 1));
   v1::GetTimelineResponse out;
   if (entries.size() > limit) {
     entries.resize(limit);
@@ -328,7 +353,7 @@ absl::StatusOr<v1::GetTimelineResponse> CaseHandler::GetTimeline(
 
 absl::StatusOr<v1::TimelineEntry> CaseHandler::AppendToTimeline(const std::string& person_id,
                                                                 v1::TimelineEntry entry) {
-  LockManager::Guard guard = deps_.locks.Lock("person:" + person_id);
+  LockManager::Guard guard(deps_.locks.Stripe("person:" + person_id));
   return WithRetry([&]() -> absl::StatusOr<v1::TimelineEntry> {
     SP_ASSIGN_OR_RETURN(v1::PersonRecord person, deps_.store.GetPerson(person_id));
     if (person.state() != v1::PERSON_STATE_ACTIVE) {
@@ -360,7 +385,8 @@ absl::StatusOr<v1::CaseNote> CaseHandler::AddNote(const v1::AddNoteRequest& requ
   v1::TimelineEntry entry;
   v1::CaseNote* note = entry.mutable_note();
   if (!request.referral_id().empty()) {
-    SP_ASSIGN_OR_RETURN(const std::string id, ResolveReferralId(deps_.store, request.referral_id()));
+    SP_ASSIGN_OR_RETURN(const std::string id,
+                        ResolveReferralId(deps_.store, request.referral_id()));
     SP_ASSIGN_OR_RETURN(v1::Referral r, deps_.store.GetReferral(id));
     SP_ASSIGN_OR_RETURN(v1::PersonRecord owner, ResolvePerson(deps_.store, r.person_id()));
     if (owner.person_id() != person.person_id()) {
@@ -375,7 +401,8 @@ absl::StatusOr<v1::CaseNote> CaseHandler::AddNote(const v1::AddNoteRequest& requ
   *note->mutable_recorded_at() = ToProtoTime(now);
   note->set_text(request.text());
   *entry.mutable_occurred_at() = ToProtoTime(now);
-  SP_ASSIGN_OR_RETURN(v1::TimelineEntry stored, AppendToTimeline(person.person_id(), std::move(entry)));
+  SP_ASSIGN_OR_RETURN(v1::TimelineEntry stored,
+                      AppendToTimeline(person.person_id(), std::move(entry)));
   return stored.note();
 }
 
@@ -394,16 +421,17 @@ absl::StatusOr<v1::MdtMeeting> CaseHandler::RecordMdtMeeting(
   stored->set_person_id(person.person_id());
   *stored->mutable_recorded_at() = ToProtoTime(now);
   *entry.mutable_occurred_at() = ToProtoTime(now);
-  SP_ASSIGN_OR_RETURN(v1::TimelineEntry written, AppendToTimeline(person.person_id(), std::move(entry)));
+  SP_ASSIGN_OR_RETURN(v1::TimelineEntry written,
+                      AppendToTimeline(person.person_id(), std::move(entry)));
   return written.mdt_meeting();
 }
 
 absl::StatusOr<v1::ListPartnerReferralsResponse> CaseHandler::ListPartnerReferrals(
     const v1::ListPartnerReferralsRequest& request) const {
-  SP_ASSIGN_OR_RETURN(v1::ListCaseReferralsResponse page,
-                      ListIndexed(storage::CaseIndex::kPartner, request.organization_id(),
-                                  "organization_id", request.page_size(), request.page_token(),
-                                  request));
+  SP_ASSIGN_OR_RETURN(
+      v1::ListCaseReferralsResponse page,
+      ListIndexed(storage::CaseIndex::kPartner, request.organization_id(), "organization_id",
+                  request.page_size(), request.page_token(), request));
   v1::ListPartnerReferralsResponse out;
   for (const auto& r : page.referrals()) {
     SP_ASSIGN_OR_RETURN(const bool withdrawn, PartnerConsentWithdrawn(deps_.store, r));

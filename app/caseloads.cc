@@ -43,7 +43,10 @@ CaseloadTracker::Move CaseloadTracker::Begin(const std::string& before, const st
 
 CaseloadTracker::Move::Move(CaseloadTracker* tracker, std::string before, std::string after,
                             bool reserved)
-    : tracker_(tracker), before_(std::move(before)), after_(std::move(after)), reserved_(reserved) {}
+    : tracker_(tracker),
+      before_(std::move(before)),
+      after_(std::move(after)),
+      reserved_(reserved) {}
 
 CaseloadTracker::Move::Move(Move&& other) noexcept
     : tracker_(other.tracker_),

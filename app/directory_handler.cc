@@ -156,18 +156,19 @@ absl::StatusOr<v1::ExportDirectoryResponse> DirectoryHandler::Export(
   const std::string after = ResumeFromPageToken(request.page_token(), fingerprint, v);
   if (!v.empty()) return v.ToStatus("export request");
   const auto& services = deps_.directory->Current()->snapshot->services();  // id order
-  auto first = after.empty() ? services.begin()
-                             : std::upper_bound(services.begin(), services.end(), after,
-                                                [](const std::string& id, const auto& s) {
-                                                  return id < s.id();
-                                                });
-  size_t n = std::min<size_t>(services.end() - first,
-                              request.page_size() == 0 ? kDefaultExportPage : request.page_size());
+  auto first =
+      after.empty()
+          ? services.begin()
+          : std::upper_bound(services.begin(), services.end(), after,
+                             [](const std::string& id, const auto& s) { return id < s.id(); });
+  std::ptrdiff_t n = std::min<std::ptrdiff_t>(
+      services.end() - first, request.page_size() == 0 ? kDefaultExportPage : request.page_size());
   v1::ExportDirectoryResponse out;
   while (true) {
     const bool last = first + n == services.end();
     out.set_json(router::ExportHsdsJson(
-        {first, first + n}, {.total_items = services.size(), .first_page = after.empty(), .last_page = last}));
+        {first, first + n},
+        {.total_items = services.size(), .first_page = after.empty(), .last_page = last}));
     if (out.json().size() <= kMaxExportPageBytes || n <= 1) {
       if (!last) out.set_next_page_token(EncodePageToken((first + n - 1)->id(), fingerprint));
       break;
@@ -188,8 +189,9 @@ absl::StatusOr<bool> DirectoryHandler::SeedIfEmpty(const std::string& services_j
   if (!force && (seeded || !empty)) return false;
   const router::OrukImport imported = router::ImportOrukJson(services_json, source);
   if (!imported.errors.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("seed services rejected: ", imported.errors.size(),
-                                                   " error(s), first: ", imported.errors[0].message));
+    return absl::InvalidArgumentError(
+        absl::StrCat("seed services rejected: ", imported.errors.size(),
+                     " error(s), first: ", imported.errors[0].message));
   }
   storage::Change change;
   for (v1::DirectoryServiceRecord s : imported.services) {

@@ -70,7 +70,7 @@ v1::OverdueReferral Overdue(const v1::Referral& r, absl::Time now) {
 absl::StatusOr<v1::Referral> LifecycleHandler::Command(std::string_view what,
                                                        const std::string& id_or_reference,
                                                        const v1::StaffRef& by,
-                                                       router::Violations v, Decide decide,
+                                                       const router::Violations& v, Decide decide,
                                                        UpdateOptions options) {
   router::Violations all;
   all.ReferralIdOrReference("referral_id", id_or_reference);
@@ -87,16 +87,17 @@ absl::StatusOr<v1::Referral> LifecycleHandler::Accept(const v1::AcceptReferralRe
       deps_.directory != nullptr ? deps_.directory->Current() : nullptr;
   const v1::CaseManager* cm = nullptr;
   if (!request.case_manager_id().empty()) {
-    cm = view != nullptr ? router::FindCaseManager(view->roster, request.case_manager_id()) : nullptr;
+    cm = view != nullptr ? router::FindCaseManager(view->roster, request.case_manager_id())
+                         : nullptr;
     if (cm == nullptr || !cm->active()) v.Add("case_manager_id", "is not an active case manager");
   }
   const absl::Time now = deps_.clock.Now();
-  return Command(
-      "accept request", request.referral_id(), request.by(), v,
-      [&](const v1::Referral& r, const auto&) {
-        return router::decide::Accept(r, {.by = request.by().id(), .case_manager = cm}, now);
-      },
-      {.explicit_allocation = true});
+  return Command("accept request", request.referral_id(), request.by(), v,
+                 [&](const v1::Referral& r, const auto&) {
+                   return router::decide::Accept(r, {.by = request.by().id(), .case_manager = cm},
+                                                 now);
+                 },
+                 {.explicit_allocation = true});
 }
 
 absl::StatusOr<v1::Referral> LifecycleHandler::Decline(const v1::DeclineReferralRequest& request) {
@@ -104,13 +105,14 @@ absl::StatusOr<v1::Referral> LifecycleHandler::Decline(const v1::DeclineReferral
   v.Enum("reason", request.reason(), true, v1::DeclineReason_descriptor());
   v.Text("details", request.details(), {.max_chars = kMaxDetailsChars, .multiline = true});
   const absl::Time now = deps_.clock.Now();
-  return Command("decline request", request.referral_id(), request.by(), v,
-                 [&](const v1::Referral& r, const router::CaseloadCounts& counts) {
-                   RoutingScope routing(deps_, counts);
-                   return router::decide::Decline(
-                       r, {.by = request.by().id(), .reason = request.reason(), .details = request.details()},
-                       now, routing.ctx());
-                 });
+  return Command(
+      "decline request", request.referral_id(), request.by(), v,
+      [&](const v1::Referral& r, const router::CaseloadCounts& counts) {
+        RoutingScope routing(deps_, counts);
+        return router::decide::Decline(
+            r, {.by = request.by().id(), .reason = request.reason(), .details = request.details()},
+            now, routing.ctx());
+      });
 }
 
 absl::StatusOr<v1::Referral> LifecycleHandler::Start(const v1::StartReferralRequest& request) {
@@ -148,7 +150,8 @@ absl::StatusOr<v1::Referral> LifecycleHandler::Close(const v1::CloseReferralRequ
                  });
 }
 
-absl::StatusOr<v1::Referral> LifecycleHandler::Signpost(const v1::SignpostReferralRequest& request) {
+absl::StatusOr<v1::Referral> LifecycleHandler::Signpost(
+    const v1::SignpostReferralRequest& request) {
   router::Violations v;
   if (request.service_ids().empty() || request.service_ids_size() > kMaxSignposts) {
     v.Add("service_ids", absl::StrCat("must list 1-", kMaxSignposts, " services"));
@@ -168,10 +171,9 @@ absl::StatusOr<v1::Referral> LifecycleHandler::Signpost(const v1::SignpostReferr
     }
   }
   const absl::Time now = deps_.clock.Now();
-  return Command("signpost request", request.referral_id(), request.by(), v,
-                 [&](const v1::Referral& r, const auto&) {
-                   return router::decide::Signpost(r, cmd, now);
-                 });
+  return Command(
+      "signpost request", request.referral_id(), request.by(), v,
+      [&](const v1::Referral& r, const auto&) { return router::decide::Signpost(r, cmd, now); });
 }
 
 absl::StatusOr<v1::Referral> LifecycleHandler::Reroute(const v1::RerouteReferralRequest& request) {
@@ -194,7 +196,8 @@ absl::StatusOr<v1::Referral> LifecycleHandler::MarkEnteredInError(
                  });
 }
 
-absl::StatusOr<v1::Referral> LifecycleHandler::Retriage(const v1::RetriageReferralRequest& request) {
+absl::StatusOr<v1::Referral> LifecycleHandler::Retriage(
+    const v1::RetriageReferralRequest& request) {
   router::Violations v;
   const bool override_band = request.override_band() != v1::URGENCY_BAND_UNSPECIFIED;
   v.Enum("override_band", request.override_band(), false, v1::UrgencyBand_descriptor());
@@ -207,9 +210,9 @@ absl::StatusOr<v1::Referral> LifecycleHandler::Retriage(const v1::RetriageReferr
   const absl::Time now = deps_.clock.Now();
   return Command("re-triage request", request.referral_id(), request.by(), v,
                  [&](const v1::Referral& r, const auto&) -> absl::StatusOr<Decision> {
-                   SP_ASSIGN_OR_RETURN(router::KnownPerson known,
-                                       KnownPersonFor(deps_.store, r.submission().person(),
-                                                      r.referral_id()));
+                   SP_ASSIGN_OR_RETURN(
+                       router::KnownPerson known,
+                       KnownPersonFor(deps_.store, r.submission().person(), r.referral_id()));
                    std::optional<v1::UrgencyBand> band;
                    if (override_band) band = request.override_band();
                    return router::decide::Retriage(r,
@@ -234,12 +237,11 @@ absl::StatusOr<v1::PartnerReferralView> LifecycleHandler::PartnerUpdate(
   const absl::Time now = deps_.clock.Now();
   SP_ASSIGN_OR_RETURN(
       v1::Referral updated,
-      UpdateReferral(deps_, id,
-                     [&](const v1::Referral& r, const auto&) -> absl::StatusOr<Decision> {
-                       SP_ASSIGN_OR_RETURN(cmd.consent_withdrawn,
-                                           PartnerConsentWithdrawn(deps_.store, r));
-                       return router::decide::PartnerAnswer(r, cmd, now);
-                     }));
+      UpdateReferral(
+          deps_, id, [&](const v1::Referral& r, const auto&) -> absl::StatusOr<Decision> {
+            SP_ASSIGN_OR_RETURN(cmd.consent_withdrawn, PartnerConsentWithdrawn(deps_.store, r));
+            return router::decide::PartnerAnswer(r, cmd, now);
+          }));
   // Built from the stored referral, even if it has just left the partner's
   // list (closed, or back to the call hub).
   std::optional<v1::PartnerReferralView> view =
@@ -281,13 +283,13 @@ absl::StatusOr<int> LifecycleHandler::FireDueBreaches() {
     for (const v1::Referral& candidate : page.referrals) {
       // Decided again on the referral as read under its lock: exactly once
       // per deadline.
-      absl::StatusOr<v1::Referral> r = UpdateReferral(
-          deps_, candidate.referral_id(),
-          [&](const v1::Referral& x, const auto&) -> absl::StatusOr<Decision> {
-            std::optional<Decision> d = router::decide::Breach(x, now);
-            if (!d) return absl::CancelledError("not due");
-            return *std::move(d);
-          });
+      absl::StatusOr<v1::Referral> r =
+          UpdateReferral(deps_, candidate.referral_id(),
+                         [&](const v1::Referral& x, const auto&) -> absl::StatusOr<Decision> {
+                           std::optional<Decision> d = router::decide::Breach(x, now);
+                           if (!d) return absl::CancelledError("not due");
+                           return *std::move(d);
+                         });
       if (r.ok()) {
         ++fired;
       } else if (!absl::IsCancelled(r.status())) {

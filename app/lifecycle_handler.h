@@ -74,7 +74,7 @@ class LifecycleHandler {
   absl::StatusOr<signpost::v1::Referral> Command(std::string_view what,
                                                  const std::string& id_or_reference,
                                                  const signpost::v1::StaffRef& by,
-                                                 router::Violations v, Decide decide,
+                                                 const router::Violations& v, Decide decide,
                                                  UpdateOptions options = {});
   absl::StatusOr<signpost::v1::PartnerReferralView> PartnerUpdate(
       std::string_view what, const std::string& referral_id, router::decide::PartnerCommand cmd,

@@ -23,11 +23,21 @@ std::string JsonEscape(const std::string& s) {
   out.reserve(s.size());
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += absl::StrFormat("\\u%04x", c);
@@ -65,7 +75,8 @@ void LogError(const std::string& message, const LogFields& fields) {
 
 void LogRpc(const std::string& method, const std::string& request_id,
             const std::string& referral_id, const absl::Status& status, absl::Duration latency) {
-  LogFields fields = {{"method", method}, {"code", absl::StatusCodeToString(status.code())},
+  LogFields fields = {{"method", method},
+                      {"code", absl::StatusCodeToString(status.code())},
                       {"latency_ms", absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(latency))}};
   if (!request_id.empty()) fields.emplace_back("request_id", request_id);
   if (!referral_id.empty()) fields.emplace_back("referral_id", referral_id);

@@ -37,8 +37,7 @@ absl::StatusOr<std::string> DecodePageToken(const std::string& token, uint64_t f
     return absl::InvalidArgumentError("is not a token issued by this service");
   }
   if (fp != fingerprint) {
-    return absl::InvalidArgumentError(
-        "was issued for different filters; start again without it");
+    return absl::InvalidArgumentError("was issued for different filters; start again without it");
   }
   return parts[1];
 }

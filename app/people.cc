@@ -53,8 +53,8 @@ absl::StatusOr<v1::PersonRecord> ResolvePerson(const storage::Store& store,
     if (c != ' ') digits.push_back(c);
   }
   const bool nhs = digits.size() == 10 && absl::c_all_of(digits, absl::ascii_isdigit);
-  SP_ASSIGN_OR_RETURN(v1::PersonRecord p, nhs ? store.FindByNhsNumber(digits)
-                                              : store.GetPerson(person_id_or_nhs));
+  SP_ASSIGN_OR_RETURN(v1::PersonRecord p,
+                      nhs ? store.FindByNhsNumber(digits) : store.GetPerson(person_id_or_nhs));
   if (named_person_id != nullptr) *named_person_id = p.person_id();
   return store.FindSurvivor(p.person_id());
 }

@@ -47,7 +47,7 @@ std::vector<std::string> RecordIds(const signpost::v1::PersonRecord& person);
 // not (or no longer) consent to sharing with partners: a referral's own
 // consent is not enough once the person has said no.
 [[nodiscard]] absl::StatusOr<bool> PartnerConsentWithdrawn(const storage::Store& store,
-                                                          const signpost::v1::Referral& referral);
+                                                           const signpost::v1::Referral& referral);
 
 }  // namespace signpost::app
 

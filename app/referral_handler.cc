@@ -117,7 +117,8 @@ void AddReferralFilters(const v1::ListReferralsRequest& request, storage::Referr
   if (request.has_received_after()) {
     query.received_at_or_after = FromProtoTime(request.received_after());
   }
-  if (request.has_received_before()) query.received_before = FromProtoTime(request.received_before());
+  if (request.has_received_before())
+    query.received_before = FromProtoTime(request.received_before());
   if (query.received_at_or_after && query.received_before &&
       *query.received_before <= *query.received_at_or_after) {
     v.Add("received_before", "must be later than received_after");
@@ -167,23 +168,25 @@ absl::StatusOr<v1::SubmitReferralResponse> ReferralHandler::TrySubmit(
       deps_.directory != nullptr ? deps_.directory->Current() : nullptr;
   std::optional<CaseloadTracker::Move> move;
   router::IntakeDecision d = DecideWithPlace(
-      deps_, router::IntakeInput{
-                 .request = request,
-                 .referral_id = referral_id,
-                 .reference = deps_.ids.NextReference(),
-                 // The id's embedded millisecond is the receipt time, so
-                 // received order and id order agree.
-                 .received_at = *ReferralIdTime(referral_id),
-                 .engine = *engine,
-                 .directory = view != nullptr ? view->snapshot.get() : nullptr,
-                 .roster = view != nullptr ? &view->roster : nullptr,
-                 .zone = deps_.zone,
-                 .known = known,
-                 .new_person_id = absl::StrCat("P", deps_.ids.NextReferralId()),
-                 .new_candidate_id = [this] { return absl::StrCat("D", deps_.ids.NextReferralId()); }},
+      deps_,
+      router::IntakeInput{
+          .request = request,
+          .referral_id = referral_id,
+          .reference = deps_.ids.NextReference(),
+          // The id's embedded millisecond is the receipt time, so
+          // received order and id order agree.
+          .received_at = *ReferralIdTime(referral_id),
+          .engine = *engine,
+          .directory = view != nullptr ? view->snapshot.get() : nullptr,
+          .roster = view != nullptr ? &view->roster : nullptr,
+          .zone = deps_.zone,
+          .known = known,
+          .new_person_id = absl::StrCat("P", deps_.ids.NextReferralId()),
+          .new_candidate_id = [this] { return absl::StrCat("D", deps_.ids.NextReferralId()); }},
       move);
-  SP_ASSIGN_OR_RETURN(storage::Applied applied,
-                      deps_.store.Apply(IntakeChange(d, router::IdempotencyScope(request.submission()))));
+  SP_ASSIGN_OR_RETURN(
+      storage::Applied applied,
+      deps_.store.Apply(IntakeChange(d, router::IdempotencyScope(request.submission()))));
   if (applied.replayed) return ReplayOf(std::move(applied.referral), request, deps_);
   move->Commit();
   return IntakeResponse(d, applied);
@@ -235,8 +238,10 @@ absl::StatusOr<v1::SummariseUnmetNeedResponse> ReferralHandler::SummariseUnmetNe
     const v1::SummariseUnmetNeedRequest& request) const {
   storage::ReferralQuery query;
   query.statuses = {v1::REFERRAL_STATUS_UNMATCHED};
-  if (request.has_received_after()) query.received_at_or_after = FromProtoTime(request.received_after());
-  if (request.has_received_before()) query.received_before = FromProtoTime(request.received_before());
+  if (request.has_received_after())
+    query.received_at_or_after = FromProtoTime(request.received_after());
+  if (request.has_received_before())
+    query.received_before = FromProtoTime(request.received_before());
   query.limit = 1000;
   std::map<std::pair<std::string, std::string>, int> counts;
   int total = 0;
@@ -244,8 +249,9 @@ absl::StatusOr<v1::SummariseUnmetNeedResponse> ReferralHandler::SummariseUnmetNe
     SP_ASSIGN_OR_RETURN(storage::ReferralPage page, deps_.store.ListReferrals(query));
     for (const auto& r : page.referrals) {
       const auto& routing = r.routing();
-      ++counts[{routing.unmet_need_category().empty() ? "unspecified" : routing.unmet_need_category(),
-                routing.unmet_need_area().empty() ? "unknown" : routing.unmet_need_area()}];
+      ++counts[{
+          routing.unmet_need_category().empty() ? "unspecified" : routing.unmet_need_category(),
+          routing.unmet_need_area().empty() ? "unknown" : routing.unmet_need_area()}];
       ++total;
     }
     if (page.resume_after_id.empty()) break;
@@ -287,9 +293,9 @@ absl::StatusOr<WatchSubscription> ReferralHandler::StartWatch(
   // silently for events that may never come.
   const uint64_t visible = deps_.store.events().Visible();
   if (sub.after_sequence > visible) {
-    return absl::OutOfRangeError(absl::StrCat(
-        "after_sequence: ", sub.after_sequence, " is beyond the last event (", visible,
-        "); resume from 0 or from the last sequence you stored"));
+    return absl::OutOfRangeError(
+        absl::StrCat("after_sequence: ", sub.after_sequence, " is beyond the last event (", visible,
+                     "); resume from 0 or from the last sequence you stored"));
   }
   return sub;
 }
@@ -297,9 +303,9 @@ absl::StatusOr<WatchSubscription> ReferralHandler::StartWatch(
 absl::StatusOr<std::vector<v1::ReferralEvent>> ReferralHandler::NextEvents(WatchSubscription& sub,
                                                                            size_t max) const {
   uint64_t scanned_to = sub.after_sequence;
-  SP_ASSIGN_OR_RETURN(std::vector<v1::ReferralEvent> events,
-                      deps_.store.events().ReadEvents(sub.after_sequence, max, sub.filter,
-                                                      &scanned_to));
+  SP_ASSIGN_OR_RETURN(
+      std::vector<v1::ReferralEvent> events,
+      deps_.store.events().ReadEvents(sub.after_sequence, max, sub.filter, &scanned_to));
   sub.after_sequence = scanned_to;
   return events;
 }

@@ -38,14 +38,15 @@ int CaseloadLimit(const AppDeps& deps, const std::string& case_manager_id) {
 
 absl::StatusOr<v1::Referral> UpdateReferral(const AppDeps& deps, const std::string& referral_id,
                                             Decide decide, UpdateOptions options) {
-  LockManager::Guard guard = deps.locks.Lock("referral:" + referral_id);
+  LockManager::Guard guard(deps.locks.Stripe("referral:" + referral_id));
   for (int attempt = 1;; ++attempt) {
     SP_ASSIGN_OR_RETURN(v1::Referral current, deps.store.GetReferral(referral_id));
     std::optional<CaseloadTracker::Move> move;
     SP_ASSIGN_OR_RETURN(router::Decision d, DecideWithPlace(deps, current, decide, options, move));
     storage::Change change;
-    change.referral = storage::ReferralPut{
-        .record = std::move(d.referral), .before = std::move(current), .events = std::move(d.events)};
+    change.referral = storage::ReferralPut{.record = std::move(d.referral),
+                                           .before = std::move(current),
+                                           .events = std::move(d.events)};
     absl::StatusOr<storage::Applied> applied = deps.store.Apply(std::move(change));
     if (applied.ok()) {
       move->Commit();

@@ -35,9 +35,9 @@ struct UpdateOptions {
 
 // Returns the referral as stored.
 [[nodiscard]] absl::StatusOr<signpost::v1::Referral> UpdateReferral(const AppDeps& deps,
-                                                                     const std::string& referral_id,
-                                                                     Decide decide,
-                                                                     UpdateOptions options = {});
+                                                                    const std::string& referral_id,
+                                                                    Decide decide,
+                                                                    UpdateOptions options = {});
 
 // The caseload limit of a case manager in the live roster (-1 if unknown).
 int CaseloadLimit(const AppDeps& deps, const std::string& case_manager_id);

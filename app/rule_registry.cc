@@ -89,8 +89,8 @@ absl::StatusOr<Activation> RuleRegistry::Install(std::string_view text, std::str
     activated_at_ = a.activated_at;
     last_file_version_ = record.last_file_version();
   }
-  LogInfo("rule set activated", {{"version", a.version}, {"previous", a.previous_version},
-                                 {"source", record.source()}});
+  LogInfo("rule set activated",
+          {{"version", a.version}, {"previous", a.previous_version}, {"source", record.source()}});
   return a;
 }
 

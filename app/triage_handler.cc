@@ -83,7 +83,8 @@ absl::StatusOr<v1::TriageDecision> TriageHandler::Evaluate(
     }
   }
   std::shared_ptr<const router::TriageEngine> engine = deps_.rules.Current();
-  if (!request.rule_set_text().empty()) engine = Candidate(request.rule_set_text(), "rule_set_text", v);
+  if (!request.rule_set_text().empty())
+    engine = Candidate(request.rule_set_text(), "rule_set_text", v);
   if (!v.empty()) return v.ToStatus("evaluation request");
   return engine->Evaluate({.submission = as_submit.submission(),
                            .received_at = at,
@@ -109,8 +110,10 @@ absl::StatusOr<v1::ReplayRuleSetResponse> TriageHandler::Replay(
   out.set_live_rule_set_version(live->version());
   out.set_candidate_rule_set_version(candidate->version());
   storage::ReferralQuery query;
-  if (request.has_received_after()) query.received_at_or_after = FromProtoTime(request.received_after());
-  if (request.has_received_before()) query.received_before = FromProtoTime(request.received_before());
+  if (request.has_received_after())
+    query.received_at_or_after = FromProtoTime(request.received_after());
+  if (request.has_received_before())
+    query.received_before = FromProtoTime(request.received_before());
   query.limit = 500;
   int evaluated = 0;
   while (!out.truncated()) {
@@ -141,7 +144,8 @@ absl::StatusOr<v1::ActivateRuleSetResponse> TriageHandler::Activate(
   if (!v.empty()) return v.ToStatus("activation request");
   absl::StatusOr<Activation> a = deps_.rules.Activate(request.rule_set_text(), "rpc");
   if (absl::IsInvalidArgument(a.status())) {
-    return InvalidArgument("activation request", {{"rule_set_text", std::string(a.status().message())}});
+    return InvalidArgument("activation request",
+                           {{"rule_set_text", std::string(a.status().message())}});
   }
   SP_RETURN_IF_ERROR(a.status());
   v1::ActivateRuleSetResponse out;

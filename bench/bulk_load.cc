@@ -18,13 +18,13 @@
 #include <thread>
 #include <vector>
 
+#include "app/app.h"
 #include "bench/referral_generator.h"
 #include "common/clock.h"
 #include "common/ids.h"
 #include "google/protobuf/util/json_util.h"
 #include "router/directory/oruk_import.h"
 #include "router/triage/triage_engine.h"
-#include "app/app.h"
 #include "storage/store.h"
 
 namespace {
@@ -89,8 +89,10 @@ int main(int argc, char** argv) {
            .ok()) {
     return Fail("roster");
   }
-  if (!(*app)->directory()->SeedIfEmpty(Slurp(directory + "/demo_services.json"), "demo", roster,
-                                        false).ok()) {
+  if (!(*app)
+           ->directory()
+           ->SeedIfEmpty(Slurp(directory + "/demo_services.json"), "demo", roster, false)
+           .ok()) {
     return Fail("directory import");
   }
   signpost::app::ReferralHandler& handler = (*app)->referrals();

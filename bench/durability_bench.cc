@@ -176,8 +176,7 @@ int main(int argc, char** argv) {
   for (const bool pipelined : {false, true}) {
     const std::string path = o.dir + "/signpost-bench-store";
     std::filesystem::remove_all(path);
-    auto store =
-        signpost::storage::Store::Open({.data_dir = path, .pipelined_write = pipelined});
+    auto store = signpost::storage::Store::Open({.data_dir = path, .pipelined_write = pipelined});
     if (!store.ok()) return 1;
     // One counter for the whole run: a request id reused across rounds would
     // be an idempotent replay (no write) and flatter the numbers.

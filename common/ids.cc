@@ -59,8 +59,7 @@ uint64_t IdGenerator::NextRandom64() {
 
 std::string IdGenerator::NextReferralId() {
   const int64_t now_ms = absl::ToUnixMillis(clock_.Now());
-  const uint64_t ms =
-      static_cast<uint64_t>(now_ms < 0 ? 0 : now_ms) & ((1ULL << 48) - 1);
+  const uint64_t ms = static_cast<uint64_t>(now_ms < 0 ? 0 : now_ms) & ((1ULL << 48) - 1);
   absl::MutexLock lock(&mu_);
   if (ms > last_ms_) {
     last_ms_ = ms;

@@ -14,7 +14,7 @@ LockManager::LockManager(size_t stripes) {
 }
 
 absl::Mutex* LockManager::Stripe(std::string_view key) {
-  return &mutexes_[absl::Hash<std::string_view>{}(key) & mask_];
+  return &mutexes_[absl::Hash<std::string_view>{}(key)&mask_];
 }
 
 LockManager::MultiGuard LockManager::LockAll(const std::vector<std::string_view>& keys) {

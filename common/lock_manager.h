@@ -9,7 +9,7 @@
 //
 //   LockManager locks(1024);
 //   {
-//     LockManager::Guard g = locks.Lock(key);
+//     LockManager::Guard g(locks.Stripe(key));
 //     ... read, decide, write ...
 //   }
 //   LockManager::MultiGuard both = locks.LockAll({"p:1", "p:2"});
@@ -32,7 +32,7 @@ class LockManager {
   explicit LockManager(size_t stripes);
 
   // Holds one stripe until destroyed.
-  class [[nodiscard]] Guard {
+  class [[nodiscard]] ABSL_SCOPED_LOCKABLE Guard {
    public:
     explicit Guard(absl::Mutex* mu) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu) : mu_(mu) { mu_->Lock(); }
     ~Guard() ABSL_UNLOCK_FUNCTION() { mu_->Unlock(); }
@@ -57,11 +57,11 @@ class LockManager {
     std::vector<absl::Mutex*> held_;
   };
 
-  Guard Lock(std::string_view key) { return Guard(Stripe(key)); }
   MultiGuard LockAll(const std::vector<std::string_view>& keys);
 
-  // The stripe for `key`, for callers that need to hold a Guard in a
-  // std::optional (`guard.emplace(locks.Stripe(key))`).
+  // The stripe for `key`: hold it with a Guard (`Guard g(Stripe(key))`,
+  // or `guard.emplace(Stripe(key))` in a std::optional), so the lock
+  // analysis sees the acquisition.
   absl::Mutex* Stripe(std::string_view key);
 
  private:

@@ -53,9 +53,9 @@ v1::TriageDecision RetriageDecision(const v1::Referral& r, const decide::Retriag
     decision.clear_respond_within();
   } else {
     *decision.mutable_respond_within() = band.respond_within();
-    *decision.mutable_respond_by() = ToProtoTime(received +
-                                                 absl::Seconds(band.respond_within().seconds()) +
-                                                 absl::Nanoseconds(band.respond_within().nanos()));
+    *decision.mutable_respond_by() =
+        ToProtoTime(received + absl::Seconds(band.respond_within().seconds()) +
+                    absl::Nanoseconds(band.respond_within().nanos()));
   }
   return decision;
 }
@@ -139,8 +139,8 @@ absl::Status FollowPartnerAnswer(Decision& d, v1::PartnerOutcome outcome, absl::
     return absl::OkStatus();
   }
   if (!EveryPartnerUnableToHelp(r)) return absl::OkStatus();
-  SP_ASSIGN_OR_RETURN(v1::ReferralEvent back, Transition(r, v1::REFERRAL_STATUS_UNMATCHED,
-                                                         "partners-unable-to-help", now));
+  SP_ASSIGN_OR_RETURN(v1::ReferralEvent back,
+                      Transition(r, v1::REFERRAL_STATUS_UNMATCHED, "partners-unable-to-help", now));
   v1::RoutingDecision* routing = r.mutable_routing();
   routing->set_owner("queue:call-hub-review");
   routing->add_reasons("every signposted partner was unable to help");
@@ -246,7 +246,8 @@ absl::StatusOr<Decision> Start(const v1::Referral& r, absl::Time now) {
   if (r.has_first_contact_at()) return moved;
   Decision d{std::move(moved.referral), {}};
   *d.referral.mutable_first_contact_at() = ToProtoTime(now);
-  v1::ReferralEvent contact = EventAbout(r, v1::ReferralEvent::TYPE_FIRST_CONTACT, "first-contact", now);
+  v1::ReferralEvent contact =
+      EventAbout(r, v1::ReferralEvent::TYPE_FIRST_CONTACT, "first-contact", now);
   d.events.push_back(std::move(contact));
   d.events.push_back(std::move(moved.events.front()));
   return d;
@@ -260,7 +261,8 @@ absl::StatusOr<Decision> RecordFirstContact(const v1::Referral& r, absl::Time no
   Decision d{r, {}};
   *d.referral.mutable_first_contact_at() = ToProtoTime(now);
   *d.referral.mutable_updated_at() = ToProtoTime(now);
-  d.events.push_back(EventAbout(d.referral, v1::ReferralEvent::TYPE_FIRST_CONTACT, "first-contact", now));
+  d.events.push_back(
+      EventAbout(d.referral, v1::ReferralEvent::TYPE_FIRST_CONTACT, "first-contact", now));
   return d;
 }
 
@@ -320,7 +322,8 @@ absl::StatusOr<Decision> MarkEnteredInError(const v1::Referral& r, const std::st
   return d;
 }
 
-absl::StatusOr<Decision> Withdraw(const v1::Referral& r, const std::string& reason, absl::Time now) {
+absl::StatusOr<Decision> Withdraw(const v1::Referral& r, const std::string& reason,
+                                  absl::Time now) {
   SP_ASSIGN_OR_RETURN(Decision d,
                       Move(r, v1::REFERRAL_STATUS_WITHDRAWN, "withdrawn-by-referrer", now));
   d.referral.set_withdrawal_reason(reason);
@@ -344,13 +347,15 @@ absl::StatusOr<Decision> Retriage(const v1::Referral& r, const RetriageCommand& 
   *d.referral.mutable_triage() = std::move(next);
   e.set_band(d.referral.triage().band());
   e.clear_respond_by();
-  if (d.referral.triage().has_respond_by()) *e.mutable_respond_by() = d.referral.triage().respond_by();
+  if (d.referral.triage().has_respond_by())
+    *e.mutable_respond_by() = d.referral.triage().respond_by();
   *d.referral.mutable_updated_at() = ToProtoTime(now);
   d.events.push_back(std::move(e));
   // A clinician's band completes the review.
   if (cmd.override_band && d.referral.status() == v1::REFERRAL_STATUS_NEEDS_REVIEW) {
-    SP_ASSIGN_OR_RETURN(v1::ReferralEvent reviewed,
-                        Transition(d.referral, v1::REFERRAL_STATUS_TRIAGED, "clinician-reviewed", now));
+    SP_ASSIGN_OR_RETURN(
+        v1::ReferralEvent reviewed,
+        Transition(d.referral, v1::REFERRAL_STATUS_TRIAGED, "clinician-reviewed", now));
     d.events.push_back(std::move(reviewed));
   }
   return d;
@@ -361,8 +366,8 @@ absl::StatusOr<Decision> PartnerAnswer(const v1::Referral& r, const PartnerComma
   // A partner only ever learns that a referral exists if it may see it,
   // and not once the person has withdrawn consent.
   if (cmd.consent_withdrawn || !PartnerMaySee(r, cmd.organization_id)) {
-    return absl::NotFoundError(absl::StrCat("no referral ", r.referral_id(),
-                                            " is signposted to ", cmd.organization_id));
+    return absl::NotFoundError(
+        absl::StrCat("no referral ", r.referral_id(), " is signposted to ", cmd.organization_id));
   }
   SP_RETURN_IF_ERROR(RequireOpen(r));
   Decision d{r, {}};
@@ -373,8 +378,8 @@ absl::StatusOr<Decision> PartnerAnswer(const v1::Referral& r, const PartnerComma
   response->set_recorded_by(cmd.recorded_by);
   *response->mutable_updated_at() = ToProtoTime(now);
   *d.referral.mutable_updated_at() = ToProtoTime(now);
-  v1::ReferralEvent e =
-      EventAbout(d.referral, v1::ReferralEvent::TYPE_PARTNER_UPDATED, PartnerReason(cmd.state), now);
+  v1::ReferralEvent e = EventAbout(d.referral, v1::ReferralEvent::TYPE_PARTNER_UPDATED,
+                                   PartnerReason(cmd.state), now);
   e.set_partner_organization_id(cmd.organization_id);
   e.set_partner_outcome(cmd.outcome);
   d.events.push_back(std::move(e));

@@ -82,7 +82,8 @@ v1::DuplicateCandidate MismatchItem(const IntakeInput& in, const v1::PersonRecor
 std::vector<v1::DuplicateCandidate> PossibleDuplicates(const IntakeInput& in) {
   std::vector<v1::DuplicateCandidate> out;
   for (const v1::PersonRecord& stored : in.known.similar) {
-    std::optional<DuplicateScore> s = ScorePossibleDuplicate(in.request.submission().person(), stored);
+    std::optional<DuplicateScore> s =
+        ScorePossibleDuplicate(in.request.submission().person(), stored);
     if (!s || s->score < kPossibleDuplicateThreshold) continue;
     v1::DuplicateCandidate c;
     c.set_candidate_id(in.new_candidate_id());
@@ -118,10 +119,11 @@ void LinkPerson(const IntakeInput& in, bool mismatch, IntakeDecision& d) {
   } else {
     d.person = NewPerson(in, mismatch);
     d.demographic_key = DemographicKey(in.request.submission().person().date_of_birth());
-    d.candidates = mismatch ? std::vector<v1::DuplicateCandidate>{MismatchItem(
-                                  in, *known.person,
-                                  IdentityMismatch(in.request.submission().person(), *known.person))}
-                            : PossibleDuplicates(in);
+    d.candidates = mismatch
+                       ? std::vector<v1::DuplicateCandidate>{MismatchItem(
+                             in, *known.person,
+                             IdentityMismatch(in.request.submission().person(), *known.person))}
+                       : PossibleDuplicates(in);
   }
   d.referral.set_person_id(d.person.person_id());
   *d.person.mutable_updated_at() = ToProtoTime(in.received_at);

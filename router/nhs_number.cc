@@ -35,8 +35,7 @@ absl::StatusOr<std::string> ParseNhsNumber(std::string_view input) {
     }
   }
   if (!format_ok) {
-    return absl::InvalidArgumentError(
-        "must be 10 digits, optionally written 3-3-4 with spaces");
+    return absl::InvalidArgumentError("must be 10 digits, optionally written 3-3-4 with spaces");
   }
   if (!NhsNumberCheckDigitValid(digits)) {
     return absl::InvalidArgumentError("fails the NHS number Modulus 11 check");

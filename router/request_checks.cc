@@ -45,7 +45,9 @@ void Violations::Add(std::string field, std::string description) {
   list_.push_back({std::move(field), std::move(description)});
 }
 
-absl::Status Violations::ToStatus(std::string_view what) const { return InvalidArgument(what, list_); }
+absl::Status Violations::ToStatus(std::string_view what) const {
+  return InvalidArgument(what, list_);
+}
 
 void Violations::Text(std::string_view field, std::string_view value, TextRule rule) {
   if (absl::StripAsciiWhitespace(Sv(value)).empty()) {

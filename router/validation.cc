@@ -99,8 +99,7 @@ void ValidateReferrer(Collector& c, const v1::ReferralSubmission& s) {
   CheckText(c, base + ".practitioner_role", r.practitioner_role(), L::kRole, false);
   CheckPhone(c, base + ".phone", r.phone());
   CheckEmail(c, base + ".email", r.email());
-  CheckText(c, base + ".referrer_reference", r.referrer_reference(), L::kReference,
-            false);
+  CheckText(c, base + ".referrer_reference", r.referrer_reference(), L::kReference, false);
   if (!self && r.phone().empty() && r.email().empty()) {
     c.Add(base + ".phone",
           "a phone or email for the referrer is required so status can be fed back");
@@ -113,15 +112,13 @@ void ValidateIdentity(Collector& c, const v1::Person& p, absl::CivilDay today) {
     auto parsed = ParseNhsNumber(p.nhs_number());
     if (!parsed.ok()) c.Add(base + ".nhs_number", std::string(parsed.status().message()));
     if (p.nhs_number_unavailable_reason() != 0) {
-      c.Add(base + ".nhs_number_unavailable_reason",
-            "must be unset when nhs_number is given");
+      c.Add(base + ".nhs_number_unavailable_reason", "must be unset when nhs_number is given");
     }
   } else {
     CheckEnum<v1::NhsNumberUnavailableReason>(c, base + ".nhs_number_unavailable_reason",
-                                             p.nhs_number_unavailable_reason(), false);
+                                              p.nhs_number_unavailable_reason(), false);
     if (p.nhs_number_unavailable_reason() == 0) {
-      c.Add(base + ".nhs_number",
-            "is required; if unknown, give nhs_number_unavailable_reason");
+      c.Add(base + ".nhs_number", "is required; if unknown, give nhs_number_unavailable_reason");
     }
   }
   CheckText(c, base + ".given_name", p.given_name(), L::kName, true);
@@ -129,8 +126,7 @@ void ValidateIdentity(Collector& c, const v1::Person& p, absl::CivilDay today) {
   CheckText(c, base + ".preferred_name", p.preferred_name(), L::kName, false);
   if (!p.has_date_of_birth()) {
     c.Add(base + ".date_of_birth", "is required");
-  } else if (std::string problem = DateOfBirthProblem(p.date_of_birth(), today);
-             !problem.empty()) {
+  } else if (std::string problem = DateOfBirthProblem(p.date_of_birth(), today); !problem.empty()) {
     c.Add(base + ".date_of_birth", problem);
   }
   CheckEnum<v1::Gender>(c, base + ".gender", p.gender(), false);
@@ -153,8 +149,8 @@ void ValidateContact(Collector& c, const v1::ReferralSubmission& s) {
     c.Add(cb + ".address_lines", absl::StrCat("has more than ", L::kAddressLines, " lines"));
   }
   for (int i = 0; i < ct.address_lines_size(); ++i) {
-    CheckText(c, absl::StrCat(cb, ".address_lines[", i, "]"), ct.address_lines(i),
-              L::kAddressLine, true);
+    CheckText(c, absl::StrCat(cb, ".address_lines[", i, "]"), ct.address_lines(i), L::kAddressLine,
+              true);
   }
   CheckEnum<v1::ContactMethod>(c, cb + ".preferred_method", ct.preferred_method(), false);
   CheckText(c, cb + ".contact_notes", ct.contact_notes(), L::kShortNote, false);
@@ -198,8 +194,7 @@ void ValidateCommunicationAndFamily(Collector& c, const v1::Person& p) {
   const std::string nb = base + ".communication";
   CheckText(c, nb + ".interpreter_language", cn.interpreter_language(), L::kLanguage, false);
   if (static_cast<size_t>(cn.other_adjustments_size()) > L::kAdjustments) {
-    c.Add(nb + ".other_adjustments",
-          absl::StrCat("has more than ", L::kAdjustments, " items"));
+    c.Add(nb + ".other_adjustments", absl::StrCat("has more than ", L::kAdjustments, " items"));
   }
   for (int i = 0; i < cn.other_adjustments_size(); ++i) {
     CheckText(c, absl::StrCat(nb, ".other_adjustments[", i, "]"), cn.other_adjustments(i),
@@ -247,8 +242,7 @@ void ValidateClinical(Collector& c, const v1::ReferralSubmission& s) {
     c.Add(base + ".mental_health_act.legal_status_code",
           "is not a UK Core LegalStatusClassificationEngland code");
   }
-  CheckText(c, base + ".consent.recorded_by", s.consent().recorded_by(), L::kShortNote,
-            false);
+  CheckText(c, base + ".consent.recorded_by", s.consent().recorded_by(), L::kShortNote, false);
   CheckText(c, base + ".correlation_id", s.correlation_id(), L::kCorrelationId, false);
   const auto& prefs = s.preferences();
   for (const auto* list : {&prefs.preferred_service_ids(), &prefs.declined_service_ids()}) {
@@ -308,8 +302,7 @@ std::string CanonicalPostcode(std::string_view input) {
     compact.push_back(absl::ascii_toupper(static_cast<unsigned char>(ch)));
   }
   // Outward code: A9, A99, AA9, AA99, A9A, AA9A; inward: 9AA. Plus GIR 0AA.
-  static const LazyRE2 kPattern = {
-      R"(([A-Z]{1,2}[0-9][0-9A-Z]?)([0-9][ABD-HJLNP-UW-Z]{2}))"};
+  static const LazyRE2 kPattern = {R"(([A-Z]{1,2}[0-9][0-9A-Z]?)([0-9][ABD-HJLNP-UW-Z]{2}))"};
   std::string outward, inward;
   if (compact == "GIR0AA") return "GIR 0AA";
   if (!RE2::FullMatch(compact, *kPattern, &outward, &inward)) return "";
@@ -334,8 +327,7 @@ std::string DateOfBirthProblem(const v1::CalendarDate& dob, absl::CivilDay today
 }
 
 std::vector<FieldViolation> NormalizeAndValidateSubmission(v1::SubmitReferralRequest& request,
-                                                           absl::Time now,
-                                                           absl::TimeZone local) {
+                                                           absl::Time now, absl::TimeZone local) {
   Collector c;
   Trim(request.mutable_request_id());
   if (request.request_id().empty()) {

@@ -18,6 +18,8 @@ PACKAGES=(
   openssl
   # libFuzzer targets with ASan/UBSan (scripts/fuzz.sh, ctest fuzz_smoke)
   clang libclang-rt-14-dev
+  # the lint gates (scripts/lint.sh): formatting and clang-tidy
+  clang-format clang-tidy
 )
 
 missing=()

@@ -57,8 +57,10 @@ std::vector<std::string> LockKeys(const Change& c) {
 
 absl::Status CheckShape(const Change& c) {
   if (c.referral) {
-    if (c.referral->events.empty()) return absl::InvalidArgumentError("a referral change needs an event");
-    if (c.referral->record.referral_id().empty()) return absl::InvalidArgumentError("referral_id is required");
+    if (c.referral->events.empty())
+      return absl::InvalidArgumentError("a referral change needs an event");
+    if (c.referral->record.referral_id().empty())
+      return absl::InvalidArgumentError("referral_id is required");
     if (!c.referral->before && c.referral->reference_candidates.empty()) {
       return absl::InvalidArgumentError("a new referral needs reference candidates");
     }
@@ -80,9 +82,9 @@ absl::Status CheckNewReferral(const Database::Impl& db, const ReferralPut& put, 
   SP_ASSIGN_OR_RETURN(std::optional<std::string> existing,
                       ReadRaw(db, ColumnFamily::kIdempotency, IdempotencyKey(put)));
   if (existing) {
-    SP_ASSIGN_OR_RETURN(cur.replay_of, ReadMessage<v1::Referral>(db, ColumnFamily::kReferrals,
-                                                                  keys::Referral(*existing),
-                                                                  "referral"));
+    SP_ASSIGN_OR_RETURN(cur.replay_of,
+                        ReadMessage<v1::Referral>(db, ColumnFamily::kReferrals,
+                                                  keys::Referral(*existing), "referral"));
     return absl::OkStatus();
   }
   for (const std::string& ref : put.reference_candidates) {
@@ -97,9 +99,9 @@ absl::Status CheckNewReferral(const Database::Impl& db, const ReferralPut& put, 
 }
 
 absl::Status CheckUpdatedReferral(const Database::Impl& db, const ReferralPut& put, Current& cur) {
-  SP_ASSIGN_OR_RETURN(cur.referral, ReadMessage<v1::Referral>(db, ColumnFamily::kReferrals,
-                                                               keys::Referral(put.record.referral_id()),
-                                                               "referral"));
+  SP_ASSIGN_OR_RETURN(cur.referral, ReadMessage<v1::Referral>(
+                                        db, ColumnFamily::kReferrals,
+                                        keys::Referral(put.record.referral_id()), "referral"));
   if (cur.referral->last_event_sequence() != put.before->last_event_sequence()) {
     return Conflict("the referral");
   }
@@ -118,13 +120,15 @@ absl::Status CheckPerson(const Database::Impl& db, const PersonPut& p) {
   if (!p.expected_revision) {
     if (raw) return Conflict("the person record");
     if (!IsNewPersonWithNhs(p)) return absl::OkStatus();
-    SP_ASSIGN_OR_RETURN(std::optional<std::string> holder,
-                        ReadRaw(db, ColumnFamily::kIndexes, keys::NhsNumberIndex(p.record.nhs_number())));
+    SP_ASSIGN_OR_RETURN(
+        std::optional<std::string> holder,
+        ReadRaw(db, ColumnFamily::kIndexes, keys::NhsNumberIndex(p.record.nhs_number())));
     return holder ? Conflict("the people holding this NHS number") : absl::OkStatus();
   }
   if (!raw) return absl::NotFoundError(absl::StrCat("no person with id ", p.record.person_id()));
   SP_ASSIGN_OR_RETURN(v1::PersonRecord stored, ParseStored<v1::PersonRecord>(*raw, "person"));
-  return stored.revision() == *p.expected_revision ? absl::OkStatus() : Conflict("the person record");
+  return stored.revision() == *p.expected_revision ? absl::OkStatus()
+                                                   : Conflict("the person record");
 }
 
 absl::Status CheckAbsent(const Database::Impl& db, ColumnFamily family, const std::string& key,
@@ -136,9 +140,9 @@ absl::Status CheckAbsent(const Database::Impl& db, ColumnFamily family, const st
 absl::Status CheckCandidate(const Database::Impl& db, const CandidatePut& c) {
   const std::string key = keys::Candidate(c.record.candidate_id());
   if (!c.deciding) return CheckAbsent(db, ColumnFamily::kPeople, key, "the possible duplicate");
-  SP_ASSIGN_OR_RETURN(v1::DuplicateCandidate stored,
-                      ReadMessage<v1::DuplicateCandidate>(db, ColumnFamily::kPeople, key,
-                                                          "possible duplicate"));
+  SP_ASSIGN_OR_RETURN(
+      v1::DuplicateCandidate stored,
+      ReadMessage<v1::DuplicateCandidate>(db, ColumnFamily::kPeople, key, "possible duplicate"));
   return stored.state() == v1::DuplicateCandidate::STATE_PENDING
              ? absl::OkStatus()
              : Conflict("the possible duplicate");
@@ -152,18 +156,20 @@ absl::Status CheckMerge(const Database::Impl& db, const MergePut& m) {
   return stored.undone() ? Conflict("the merge") : absl::OkStatus();
 }
 
+absl::Status CheckReferral(const Database::Impl& db, const Change& c, Current& cur) {
+  if (!c.referral) return absl::OkStatus();
+  return c.referral->before ? CheckUpdatedReferral(db, *c.referral, cur)
+                            : CheckNewReferral(db, *c.referral, cur);
+}
+
 absl::Status CheckPreconditions(const Database::Impl& db, const Change& c, Current& cur) {
-  if (c.referral && !c.referral->before) {
-    SP_RETURN_IF_ERROR(CheckNewReferral(db, *c.referral, cur));
-    if (cur.replay_of) return absl::OkStatus();
-  } else if (c.referral) {
-    SP_RETURN_IF_ERROR(CheckUpdatedReferral(db, *c.referral, cur));
-  }
+  SP_RETURN_IF_ERROR(CheckReferral(db, c, cur));
+  if (cur.replay_of) return absl::OkStatus();
   for (const auto& p : c.people) SP_RETURN_IF_ERROR(CheckPerson(db, p));
   for (const auto& a : c.assessments) {
-    SP_RETURN_IF_ERROR(CheckAbsent(db, ColumnFamily::kPeople,
-                                   keys::Assessment(a.person_id(), static_cast<uint64_t>(a.version())),
-                                   "the assessment"));
+    SP_RETURN_IF_ERROR(CheckAbsent(
+        db, ColumnFamily::kPeople,
+        keys::Assessment(a.person_id(), static_cast<uint64_t>(a.version())), "the assessment"));
   }
   for (const auto& cand : c.candidates) SP_RETURN_IF_ERROR(CheckCandidate(db, cand));
   if (c.merge) SP_RETURN_IF_ERROR(CheckMerge(db, *c.merge));
@@ -246,8 +252,8 @@ void Writer::People(std::vector<PersonPut>& people, Applied& out) {
       batch_.Put(ColumnFamily::kIndexes, keys::NhsNumberIndex(rec.nhs_number()), rec.person_id());
     }
     if (!p.expected_revision && !p.demographic_key.empty()) {
-      batch_.Put(ColumnFamily::kIndexes, keys::DemographicPrefix(p.demographic_key) + rec.person_id(),
-                 std::string_view());
+      batch_.Put(ColumnFamily::kIndexes,
+                 keys::DemographicPrefix(p.demographic_key) + rec.person_id(), std::string_view());
     }
     out.people.push_back(rec);
   }

@@ -61,8 +61,8 @@ absl::Status PrepareSchema(Database::Impl& impl) {
   SP_ASSIGN_OR_RETURN(int stored, StoredSchema(impl));
   if (stored == 0) return WriteSchema(impl, kSchemaVersion);
   if (stored > kSchemaVersion) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "data directory has schema version ", stored, "; this build supports ", kSchemaVersion));
+    return absl::FailedPreconditionError(absl::StrCat("data directory has schema version ", stored,
+                                                      "; this build supports ", kSchemaVersion));
   }
   for (int from = stored; from < kSchemaVersion; ++from) {
     SP_RETURN_IF_ERROR(MigrateFrom(impl, from));
@@ -88,7 +88,8 @@ absl::StatusOr<std::optional<std::string>> ReadRaw(const Database::Impl& impl, C
 }
 
 absl::StatusOr<uint64_t> LastSequenceKey(const Database::Impl& impl, ColumnFamily family) {
-  std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator(rocksdb::ReadOptions(), impl.cf(family)));
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl.db->NewIterator(rocksdb::ReadOptions(), impl.cf(family)));
   it->SeekToLast();
   uint64_t last = 0;
   if (it->Valid()) {
@@ -119,8 +120,8 @@ absl::StatusOr<std::shared_ptr<Database>> Database::Open(const StoreOptions& opt
 
 absl::Status Database::Checkpoint(const std::string& dir) const {
   rocksdb::Checkpoint* raw = nullptr;
-  SP_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(impl_->db.get(), &raw),
-                               "creating checkpoint"));
+  SP_RETURN_IF_ERROR(
+      FromRocks(rocksdb::Checkpoint::Create(impl_->db.get(), &raw), "creating checkpoint"));
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
   return FromRocks(checkpoint->CreateCheckpoint(dir), "writing checkpoint");
 }
@@ -132,8 +133,8 @@ absl::StatusOr<std::vector<DumpEntry>> Database::Dump() const {
     std::unique_ptr<rocksdb::Iterator> it(
         impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(family)));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      out.push_back({std::string(kColumnFamilyNames[f]), it->key().ToString(),
-                     it->value().ToString()});
+      out.push_back(
+          {std::string(kColumnFamilyNames[f]), it->key().ToString(), it->value().ToString()});
     }
     SP_RETURN_IF_ERROR(FromRocks(it->status(), "dumping"));
   }

@@ -32,11 +32,12 @@ absl::Status TimelinesToIndexAndJournal(const Database::Impl& impl) {
   while (true) {
     Batch batch(impl);
     size_t moved = 0;
-    SP_RETURN_IF_ERROR(ScanPrefix(impl, ColumnFamily::kPeople, prefix, "",
-                                  [&](std::string_view k, std::string_view v) -> absl::StatusOr<bool> {
-                                    SP_RETURN_IF_ERROR(MoveTimelineEntry(batch, k, v));
-                                    return ++moved < kEntriesPerBatch;
-                                  }));
+    SP_RETURN_IF_ERROR(
+        ScanPrefix(impl, ColumnFamily::kPeople, prefix, "",
+                   [&](std::string_view k, std::string_view v) -> absl::StatusOr<bool> {
+                     SP_RETURN_IF_ERROR(MoveTimelineEntry(batch, k, v));
+                     return ++moved < kEntriesPerBatch;
+                   }));
     if (moved == 0) return absl::OkStatus();
     SP_RETURN_IF_ERROR(batch.Commit("schema 2 migration"));
   }

@@ -71,7 +71,7 @@ absl::StatusOr<v1::PersonRecord> Store::FindByNhsNumber(std::string_view nhs_num
 }
 
 absl::StatusOr<std::vector<v1::PersonRecord>> Store::FindByDemographicKey(std::string_view key,
-                                                                         size_t max) const {
+                                                                          size_t max) const {
   std::vector<v1::PersonRecord> out;
   if (key.empty() || max == 0) return out;
   const std::string prefix = keys::DemographicPrefix(key);
@@ -169,8 +169,8 @@ absl::StatusOr<CandidatePage> Store::ListPendingCandidates(std::string_view afte
 }
 
 absl::StatusOr<v1::MergeRecord> Store::GetMerge(std::string_view merge_id) const {
-  return Named(ReadMessage<v1::MergeRecord>(impl_->db, ColumnFamily::kPeople,
-                                            keys::Merge(merge_id), "merge"),
+  return Named(ReadMessage<v1::MergeRecord>(impl_->db, ColumnFamily::kPeople, keys::Merge(merge_id),
+                                            "merge"),
                "merge", merge_id);
 }
 
@@ -179,14 +179,15 @@ absl::StatusOr<std::vector<v1::TimelineEntry>> Store::ReadTimeline(
   std::vector<std::pair<TimelineRef, const std::string*>> refs;
   for (const std::string& pid : person_ids) {
     size_t taken = 0;
-    SP_RETURN_IF_ERROR(ScanPrefix(
-        impl_->db, ColumnFamily::kIndexes, keys::TimelinePrefix(pid), keys::Timeline(pid, after + 1),
-        [&](std::string_view k, std::string_view kind) -> absl::StatusOr<bool> {
-          std::optional<uint64_t> seq = keys::TimelineSequence(k);
-          if (!seq) return absl::DataLossError("malformed timeline key");
-          refs.push_back({{*seq, kind == keys::kTimelineEvent}, &pid});
-          return ++taken < limit;
-        }));
+    SP_RETURN_IF_ERROR(
+        ScanPrefix(impl_->db, ColumnFamily::kIndexes, keys::TimelinePrefix(pid),
+                   keys::Timeline(pid, after + 1),
+                   [&](std::string_view k, std::string_view kind) -> absl::StatusOr<bool> {
+                     std::optional<uint64_t> seq = keys::TimelineSequence(k);
+                     if (!seq) return absl::DataLossError("malformed timeline key");
+                     refs.push_back({{*seq, kind == keys::kTimelineEvent}, &pid});
+                     return ++taken < limit;
+                   }));
   }
   std::sort(refs.begin(), refs.end(),
             [](const auto& a, const auto& b) { return a.first.sequence < b.first.sequence; });

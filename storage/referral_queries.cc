@@ -66,20 +66,22 @@ std::vector<std::unique_ptr<IdStream>> OpenStreams(const Database::Impl& db,
                                                    const rocksdb::ReadOptions& read,
                                                    const ReferralQuery& q) {
   std::string id_lower = q.start_after_id;
-  if (q.received_at_or_after) id_lower = std::max(id_lower, MinReferralIdAt(*q.received_at_or_after));
+  if (q.received_at_or_after)
+    id_lower = std::max(id_lower, MinReferralIdAt(*q.received_at_or_after));
   std::vector<std::unique_ptr<IdStream>> streams;
   for (const std::string& prefix : ChoosePrefixes(q)) {
     auto s = std::make_unique<IdStream>();
     s->prefix = prefix;
     s->primary = prefix.empty();
-    s->upper = q.received_before ? prefix + MinReferralIdAt(*q.received_before) : PrefixSuccessor(prefix);
+    s->upper =
+        q.received_before ? prefix + MinReferralIdAt(*q.received_before) : PrefixSuccessor(prefix);
     rocksdb::ReadOptions opts = read;
     if (!s->upper.empty()) {
       s->upper_slice = rocksdb::Slice(s->upper);
       opts.iterate_upper_bound = &s->upper_slice;
     }
-    s->it.reset(db.db->NewIterator(opts, db.cf(s->primary ? ColumnFamily::kReferrals
-                                                          : ColumnFamily::kIndexes)));
+    s->it.reset(db.db->NewIterator(
+        opts, db.cf(s->primary ? ColumnFamily::kReferrals : ColumnFamily::kIndexes)));
     s->it->Seek(prefix + id_lower);
     if (!q.start_after_id.empty() && s->it->Valid() && s->Id() == q.start_after_id) s->it->Next();
     streams.push_back(std::move(s));

@@ -30,8 +30,8 @@ bool IsClock(CaseIndex index) {
 
 absl::StatusOr<v1::Referral> ReadReferral(const Database::Impl& db, std::string_view id,
                                           const rocksdb::ReadOptions& read = {}) {
-  absl::StatusOr<v1::Referral> r = ReadMessage<v1::Referral>(
-      db, ColumnFamily::kReferrals, keys::Referral(id), "referral", read);
+  absl::StatusOr<v1::Referral> r =
+      ReadMessage<v1::Referral>(db, ColumnFamily::kReferrals, keys::Referral(id), "referral", read);
   if (absl::IsNotFound(r.status())) {
     return absl::NotFoundError(absl::StrCat("no referral with id ", Sv(id)));
   }
@@ -51,8 +51,8 @@ absl::StatusOr<std::string> Store::ResolveReference(std::string_view reference) 
   return *id;
 }
 
-absl::StatusOr<std::optional<std::string>> Store::FindIdempotent(std::string_view scope,
-                                                                 std::string_view request_id) const {
+absl::StatusOr<std::optional<std::string>> Store::FindIdempotent(
+    std::string_view scope, std::string_view request_id) const {
   return ReadRaw(impl_->db, ColumnFamily::kIdempotency, keys::Idempotency(scope, request_id));
 }
 
@@ -73,7 +73,8 @@ absl::StatusOr<IndexedPage> Store::ListIndexed(const IndexQuery& q) const {
   rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions iter_read = read;
   iter_read.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db.db->NewIterator(iter_read, db.cf(ColumnFamily::kIndexes)));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db.db->NewIterator(iter_read, db.cf(ColumnFamily::kIndexes)));
   const std::string start = prefix + q.resume_after;
   it->Seek(start);
   if (!q.resume_after.empty() && it->Valid() && it->key().ToStringView() == start) it->Next();
@@ -94,14 +95,15 @@ absl::StatusOr<IndexedPage> Store::ListIndexed(const IndexQuery& q) const {
 absl::StatusOr<std::map<std::string, int>> Store::CaseloadCounts() const {
   std::map<std::string, int> counts;
   const std::string prefix = keys::CaseloadPrefix("").substr(0, 1);
-  SP_RETURN_IF_ERROR(ScanPrefix(impl_->db, ColumnFamily::kIndexes, prefix, "",
-                                [&](std::string_view key, std::string_view) -> absl::StatusOr<bool> {
-                                  std::string_view rest = key.substr(1);
-                                  std::optional<std::string> cm = ConsumeOrderedString(&rest);
-                                  if (!cm) return absl::DataLossError("malformed caseload key");
-                                  ++counts[*cm];
-                                  return true;
-                                }));
+  SP_RETURN_IF_ERROR(
+      ScanPrefix(impl_->db, ColumnFamily::kIndexes, prefix, "",
+                 [&](std::string_view key, std::string_view) -> absl::StatusOr<bool> {
+                   std::string_view rest = key.substr(1);
+                   std::optional<std::string> cm = ConsumeOrderedString(&rest);
+                   if (!cm) return absl::DataLossError("malformed caseload key");
+                   ++counts[*cm];
+                   return true;
+                 }));
   return counts;
 }
 

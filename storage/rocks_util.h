@@ -37,8 +37,9 @@ class Batch {
   explicit Batch(const Database::Impl& impl) : impl_(impl) {}
   void Put(ColumnFamily family, const std::string& key, std::string_view value) {
     if (status_.ok()) {
-      status_ = FromRocks(batch_.Put(impl_.cf(family), key, rocksdb::Slice(value.data(), value.size())),
-                          "batching put");
+      status_ =
+          FromRocks(batch_.Put(impl_.cf(family), key, rocksdb::Slice(value.data(), value.size())),
+                    "batching put");
     }
   }
   void Put(ColumnFamily family, const std::string& key,
@@ -79,8 +80,7 @@ absl::StatusOr<Message> ReadMessage(const Database::Impl& impl, ColumnFamily fam
 // (inclusive; empty = the prefix itself), until fn returns false.
 template <typename Fn>
 absl::Status ScanPrefix(const Database::Impl& impl, ColumnFamily family, const std::string& prefix,
-                        const std::string& start, Fn&& fn,
-                        const rocksdb::ReadOptions& base = {}) {
+                        const std::string& start, Fn&& fn, const rocksdb::ReadOptions& base = {}) {
   const std::string upper = PrefixSuccessor(prefix);
   rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions read = base;

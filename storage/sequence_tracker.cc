@@ -2,8 +2,7 @@
 
 namespace signpost::storage {
 
-SequenceTracker::SequenceTracker(uint64_t last_used)
-    : next_(last_used + 1), visible_(last_used) {}
+SequenceTracker::SequenceTracker(uint64_t last_used) : next_(last_used + 1), visible_(last_used) {}
 
 uint64_t SequenceTracker::Allocate() {
   absl::MutexLock lock(&mu_);

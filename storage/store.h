@@ -150,8 +150,7 @@ class Store {
   // Pending candidates, oldest first.
   [[nodiscard]] absl::StatusOr<CandidatePage> ListPendingCandidates(std::string_view after_id,
                                                                     int limit) const;
-  [[nodiscard]] absl::StatusOr<signpost::v1::MergeRecord> GetMerge(
-      std::string_view merge_id) const;
+  [[nodiscard]] absl::StatusOr<signpost::v1::MergeRecord> GetMerge(std::string_view merge_id) const;
   // Timeline entries of all `person_ids` with sequence > after, in
   // sequence order, at most `limit`. Referral events are read from the
   // event log, the rest from the journal.

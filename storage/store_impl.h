@@ -16,7 +16,9 @@ namespace signpost::storage {
 
 struct Store::Impl {
   Impl(std::shared_ptr<Database> database, std::unique_ptr<EventLog> events, size_t stripes)
-      : database(std::move(database)), db(this->database->impl()), events(std::move(events)),
+      : database(std::move(database)),
+        db(this->database->impl()),
+        events(std::move(events)),
         locks(stripes) {}
 
   std::shared_ptr<Database> database;

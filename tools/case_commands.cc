@@ -44,7 +44,8 @@ v1::StaffRef By() {
 // argument and `by` to --by (when it has those fields), then `extra`.
 int Request(const Context& ctx, const std::string& rpc, const std::string& key,
             const Extra& extra = nullptr) {
-  const auto* method = google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(Rpc(rpc));
+  const auto* method =
+      google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(Rpc(rpc));
   std::unique_ptr<Message> request(google::protobuf::MessageFactory::generated_factory()
                                        ->GetPrototype(method->input_type())
                                        ->New());
@@ -107,7 +108,8 @@ int Unmerge(const Context& c) {
 
 int Accept(const Context& c) {
   return Request(c, "AcceptReferral", "referral_id", [](Message& m) {
-    static_cast<v1::AcceptReferralRequest&>(m).set_case_manager_id(absl::GetFlag(FLAGS_case_manager));
+    static_cast<v1::AcceptReferralRequest&>(m).set_case_manager_id(
+        absl::GetFlag(FLAGS_case_manager));
     return true;
   });
 }
@@ -135,7 +137,8 @@ int Close(const Context& c) {
 int Signpost(const Context& c) {
   return Request(c, "SignpostReferral", "referral_id", [](Message& m) {
     auto& r = static_cast<v1::SignpostReferralRequest&>(m);
-    for (absl::string_view id : absl::StrSplit(absl::GetFlag(FLAGS_service), ',', absl::SkipEmpty())) {
+    for (absl::string_view id :
+         absl::StrSplit(absl::GetFlag(FLAGS_service), ',', absl::SkipEmpty())) {
       r.add_service_ids(std::string(id));
     }
     return true;
@@ -188,29 +191,38 @@ int PartnerOutcome(const Context& c) {
 std::vector<Command> CaseCommands() {
   return {
       {"case person", "ID_OR_NHS", "A person's record (follows merges).", Person, 1, 1},
-      {"case timeline", "ID_OR_NHS", "Everything that happened to the person, in order.", Timeline, 1, 1},
+      {"case timeline", "ID_OR_NHS", "Everything that happened to the person, in order.", Timeline,
+       1, 1},
       {"case assessment", "ID_OR_NHS", "The latest holistic assessment.", Assessment, 1, 1},
       {"case assessments", "ID_OR_NHS", "Every assessment version.", Assessments, 1, 1},
       {"case duplicates", "", "Possible duplicates waiting for a person to decide.", Duplicates},
-      {"case resolve", "CANDIDATE --by=STAFF [--confirm --reason=R]", "Merge or keep apart.", Resolve, 1, 1},
+      {"case resolve", "CANDIDATE --by=STAFF [--confirm --reason=R]", "Merge or keep apart.",
+       Resolve, 1, 1},
       {"case unmerge", "MERGE --by=STAFF --reason=R", "Undo a merge.", Unmerge, 1, 1},
       {"case overdue", "[--within_hours=N]", "Referrals breached or due soon.", Overdue},
       {"case caseload", "CASE_MANAGER", "A case manager's open referrals.", Caseload, 1, 1},
       {"case queue", "TEAM", "A team's queue, earliest response-by first.", Queue, 1, 1},
-      {"case accept", "REF --by=STAFF [--case_manager=CM]", "Accept a routed referral.", Accept, 1, 1},
-      {"case decline", "REF --by=STAFF --decline_reason=R", "Decline, then route again.", Decline, 1, 1},
+      {"case accept", "REF --by=STAFF [--case_manager=CM]", "Accept a routed referral.", Accept, 1,
+       1},
+      {"case decline", "REF --by=STAFF --decline_reason=R", "Decline, then route again.", Decline,
+       1, 1},
       {"case start", "REF --by=STAFF", "Start care (records first contact).", Start, 1, 1},
       {"case contact", "REF --by=STAFF", "Record first contact (stops the clock).", Contact, 1, 1},
       {"case hold", "REF --by=STAFF --reason=CODE", "Put on hold.", Hold, 1, 1},
       {"case close", "REF --by=STAFF --outcome=O", "Close with an outcome.", Close, 1, 1},
-      {"case signpost", "REF --by=STAFF --service=ID,ID", "Signpost to voluntary services.", Signpost, 1, 1},
+      {"case signpost", "REF --by=STAFF --service=ID,ID", "Signpost to voluntary services.",
+       Signpost, 1, 1},
       {"case reroute", "REF --by=STAFF", "Route again against the live directory.", Reroute, 1, 1},
-      {"case retriage", "REF --by=STAFF [--band=B --reason=R]", "Triage again, or a clinician's band.", Retriage, 1, 1},
+      {"case retriage", "REF --by=STAFF [--band=B --reason=R]",
+       "Triage again, or a clinician's band.", Retriage, 1, 1},
       {"case error", "REF --by=STAFF --reason=R", "Mark entered in error.", EnteredInError, 1, 1},
-      {"case note", "PERSON --by=STAFF --text=T", "Add a note to the person's timeline.", Note, 1, 1},
+      {"case note", "PERSON --by=STAFF --text=T", "Add a note to the person's timeline.", Note, 1,
+       1},
       {"case partner list", "ORG", "A partner's consented, signposted clients.", PartnerList, 1, 1},
-      {"case partner respond", "REF --org=ORG --by=NAME [--accept=false]", "A partner's answer.", PartnerRespond, 1, 1},
-      {"case partner outcome", "REF --org=ORG --by=NAME --outcome=O", "A partner's outcome.", PartnerOutcome, 1, 1},
+      {"case partner respond", "REF --org=ORG --by=NAME [--accept=false]", "A partner's answer.",
+       PartnerRespond, 1, 1},
+      {"case partner outcome", "REF --org=ORG --by=NAME --outcome=O", "A partner's outcome.",
+       PartnerOutcome, 1, 1},
   };
 }
 

@@ -59,11 +59,14 @@ grpc::Status Call(const Context& ctx, const std::string& method,
   return status;
 }
 
-int Invoke(const Context& ctx, const std::string& method, const google::protobuf::Message& request) {
+int Invoke(const Context& ctx, const std::string& method,
+           const google::protobuf::Message& request) {
   const auto* desc = google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(method);
   if (desc == nullptr) return Usage("no such method " + method);
   std::unique_ptr<google::protobuf::Message> response(
-      google::protobuf::MessageFactory::generated_factory()->GetPrototype(desc->output_type())->New());
+      google::protobuf::MessageFactory::generated_factory()
+          ->GetPrototype(desc->output_type())
+          ->New());
   grpc::Status status = Call(ctx, method, request, response.get());
   if (!status.ok()) return Fail(status);
   std::cout << ToJson(*response);

@@ -70,7 +70,8 @@ bool SearchRequest(v1::SearchServicesRequest& request) {
   request.set_postcode(absl::GetFlag(FLAGS_postcode));
   if (absl::GetFlag(FLAGS_age) >= 0) request.set_age_years(absl::GetFlag(FLAGS_age));
   if (!absl::GetFlag(FLAGS_need).empty()) {
-    std::optional<v1::PresentingNeed> need = ParseEnum<v1::PresentingNeed>(absl::GetFlag(FLAGS_need));
+    std::optional<v1::PresentingNeed> need =
+        ParseEnum<v1::PresentingNeed>(absl::GetFlag(FLAGS_need));
     if (!need) {
       Usage("unknown need " + absl::GetFlag(FLAGS_need));
       return false;
@@ -80,7 +81,8 @@ bool SearchRequest(v1::SearchServicesRequest& request) {
   if (!absl::GetFlag(FLAGS_pathway).empty()) request.add_pathways(absl::GetFlag(FLAGS_pathway));
   if (absl::GetFlag(FLAGS_open_now)) {
     const auto now = std::chrono::system_clock::now().time_since_epoch();
-    request.mutable_open_at()->set_seconds(std::chrono::duration_cast<std::chrono::seconds>(now).count());
+    request.mutable_open_at()->set_seconds(
+        std::chrono::duration_cast<std::chrono::seconds>(now).count());
   }
   request.set_explain_exclusions(absl::GetFlag(FLAGS_explain));
   return true;
@@ -97,7 +99,8 @@ int Search(const Context& ctx) {
                 absl::StrJoin(m.reasons(), "; ").c_str());
   }
   for (const auto& x : response.excluded()) {
-    std::printf("  excluded %-28s %s\n", x.service_id().c_str(), absl::StrJoin(x.reasons(), "; ").c_str());
+    std::printf("  excluded %-28s %s\n", x.service_id().c_str(),
+                absl::StrJoin(x.reasons(), "; ").c_str());
   }
   return 0;
 }
@@ -149,7 +152,8 @@ int RulesCheck(const Context& ctx) {
 
 int RulesActive(const Context& ctx) {
   v1::ActiveRuleSet active;
-  grpc::Status status = Call(ctx, Triage("GetActiveRuleSet"), v1::GetActiveRuleSetRequest(), &active);
+  grpc::Status status =
+      Call(ctx, Triage("GetActiveRuleSet"), v1::GetActiveRuleSetRequest(), &active);
   if (!status.ok()) return Fail(status);
   std::printf("%s (activated %s)\n", active.rule_set_version().c_str(),
               google::protobuf::util::TimeUtil::ToString(active.activated_at()).c_str());
@@ -188,10 +192,10 @@ int RulesReplay(const Context& ctx) {
 
 std::vector<Command> DirectoryCommands() {
   return {
-      {"directory import", "FILE_OR_DIR", "Import ORUK/HSDS JSON or a tabular package.", Import, 1, 1},
+      {"directory import", "FILE_OR_DIR", "Import ORUK/HSDS JSON or a tabular package.", Import, 1,
+       1},
       {"directory export", "", "The whole directory as HSDS JSON, page by page.", Export},
-      {"directory search",
-       "[--postcode=P --age=N --need=N --pathway=P --open_now --explain]",
+      {"directory search", "[--postcode=P --age=N --need=N --pathway=P --open_now --explain]",
        "Services for a person, with reasons and exclusions.", Search},
       {"directory get", "SERVICE", "One service.", GetService, 1, 1},
       {"directory retire", "SERVICE [--reason=R]", "Retire a service (never routed to again).",
@@ -203,8 +207,8 @@ std::vector<Command> DirectoryCommands() {
 
 std::vector<Command> TriageCommands() {
   return {
-      {"triage", "FILE [--rules_file=F]", "Dry-run triage of a referral (stores nothing).", Evaluate,
-       1, 1},
+      {"triage", "FILE [--rules_file=F]", "Dry-run triage of a referral (stores nothing).",
+       Evaluate, 1, 1},
       {"rules check", "FILE", "Validate a rule file locally (no server).", RulesCheck, 1, 1},
       {"rules active", "", "The rule set in force.", RulesActive},
       {"rules activate", "FILE", "Make a rule set live.", RulesActivate, 1, 1},

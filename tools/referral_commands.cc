@@ -45,7 +45,8 @@ int Get(const Context& ctx) {
 }
 
 bool ListFilters(v1::ListReferralsRequest& request) {
-  for (absl::string_view name : absl::StrSplit(absl::GetFlag(FLAGS_status), ',', absl::SkipEmpty())) {
+  for (absl::string_view name :
+       absl::StrSplit(absl::GetFlag(FLAGS_status), ',', absl::SkipEmpty())) {
     std::optional<v1::ReferralStatus> s = ParseEnum<v1::ReferralStatus>(std::string(name));
     if (!s) {
       Usage("unknown status " + std::string(name));
@@ -87,7 +88,8 @@ int Withdraw(const Context& ctx) {
 }
 
 int Unmet(const Context& ctx) {
-  return Invoke(ctx, std::string(kReferrals) + "SummariseUnmetNeed", v1::SummariseUnmetNeedRequest());
+  return Invoke(ctx, std::string(kReferrals) + "SummariseUnmetNeed",
+                v1::SummariseUnmetNeedRequest());
 }
 
 // Cancels `call` when no event arrives for `idle_ms`.
@@ -160,8 +162,8 @@ int Watch(const Context& ctx) {
 
 int Health(const Context& ctx) {
   grpc::health::v1::HealthCheckResponse response;
-  grpc::Status status = Call(ctx, "grpc.health.v1.Health.Check",
-                             grpc::health::v1::HealthCheckRequest(), &response);
+  grpc::Status status =
+      Call(ctx, "grpc.health.v1.Health.Check", grpc::health::v1::HealthCheckRequest(), &response);
   if (!status.ok()) return Fail(status);
   std::cout << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status()) << "\n";
   return response.status() == grpc::health::v1::HealthCheckResponse::SERVING ? 0 : 1;
@@ -176,14 +178,17 @@ int GenericCall(const Context& ctx) {
   if (desc == nullptr) return Usage("no such method " + method + " (signpost methods lists them)");
   if (desc->server_streaming() || desc->client_streaming()) return Usage("streaming: use watch");
   std::unique_ptr<google::protobuf::Message> request(
-      google::protobuf::MessageFactory::generated_factory()->GetPrototype(desc->input_type())->New());
+      google::protobuf::MessageFactory::generated_factory()
+          ->GetPrototype(desc->input_type())
+          ->New());
   if (!ParseJson(ctx.args.size() > 1 ? ctx.args[1] : "{}", request.get())) return 2;
   return Invoke(ctx, method, *request);
 }
 
 int Methods(const Context&) {
   const auto* pool = google::protobuf::DescriptorPool::generated_pool();
-  for (const char* service : {"ReferralService", "CaseService", "TriageService", "DirectoryService"}) {
+  for (const char* service :
+       {"ReferralService", "CaseService", "TriageService", "DirectoryService"}) {
     const auto* s = pool->FindServiceByName(std::string("signpost.v1.") + service);
     if (s == nullptr) continue;
     for (int i = 0; i < s->method_count(); ++i) {

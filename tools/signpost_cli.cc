@@ -83,6 +83,7 @@ int main(int argc, char** argv) {
   if (ctx.args.size() < command->min_args || ctx.args.size() > command->max_args) {
     return signpost::cli::Usage("usage: signpost " + command->name + " " + command->usage);
   }
-  ctx.channel = grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials());
+  ctx.channel =
+      grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials());
   return command->run(ctx);
 }

@@ -6,7 +6,8 @@ namespace signpost::transport {
 
 namespace v1 = ::signpost::v1;
 
-CaseServiceImpl::CaseServiceImpl(app::CaseHandler& cases, app::LifecycleHandler& lifecycle, WorkerPool& pool)
+CaseServiceImpl::CaseServiceImpl(app::CaseHandler& cases, app::LifecycleHandler& lifecycle,
+                                 WorkerPool& pool)
     : cases_(cases), lifecycle_(lifecycle), pool_(pool) {}
 
 grpc::ServerUnaryReactor* CaseServiceImpl::GetPerson(grpc::CallbackServerContext* ctx,

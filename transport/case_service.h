@@ -7,8 +7,8 @@
 
 #include "app/case_handler.h"
 #include "app/lifecycle_handler.h"
-#include "transport/worker_pool.h"
 #include "signpost/v1/case_service.grpc.pb.h"
+#include "transport/worker_pool.h"
 
 namespace signpost::transport {
 

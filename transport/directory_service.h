@@ -4,8 +4,8 @@
 #define SIGNPOST_TRANSPORT_DIRECTORY_SERVICE_H_
 
 #include "app/directory_handler.h"
-#include "transport/worker_pool.h"
 #include "signpost/v1/directory_service.grpc.pb.h"
+#include "transport/worker_pool.h"
 
 namespace signpost::transport {
 

@@ -4,9 +4,9 @@
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "app/log.h"
 #include "router/validation.h"
 #include "transport/grpc_status.h"
-#include "app/log.h"
 #include "transport/unary_call.h"
 
 namespace signpost::transport {

@@ -14,10 +14,10 @@
 
 #include <atomic>
 
-#include "transport/event_hub.h"
 #include "app/referral_handler.h"
-#include "transport/worker_pool.h"
 #include "signpost/v1/referral_service.grpc.pb.h"
+#include "transport/event_hub.h"
+#include "transport/worker_pool.h"
 
 namespace signpost::transport {
 

@@ -2,14 +2,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "app/breach_timer.h"
+#include "app/log.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
-#include "app/breach_timer.h"
 #include "transport/case_service.h"
 #include "transport/directory_service.h"
 #include "transport/event_hub.h"
-#include "app/log.h"
 #include "transport/referral_service.h"
 #include "transport/triage_service.h"
 #include "transport/worker_pool.h"
@@ -82,8 +82,8 @@ class ServerImpl final : public SignpostServer {
     breach_timer_ = std::make_unique<app::BreachTimer>(
         [this] { return app_.lifecycle().FireDueBreaches(); }, options.breach_scan_interval);
     app::LogInfo("serving", {{"address", options.listen_address},
-                        {"port", std::to_string(port_)},
-                        {"tls", tls ? "on" : "off"}});
+                             {"port", std::to_string(port_)},
+                             {"tls", tls ? "on" : "off"}});
     return absl::OkStatus();
   }
 

@@ -50,10 +50,10 @@ ABSL_FLAG(std::string, time_zone, "Europe/London", "Civil time zone of the servi
 namespace {
 
 namespace v1 = ::signpost::v1;
-using signpost::config::ServerConfig;
 using signpost::app::LogError;
 using signpost::app::LogInfo;
 using signpost::app::LogWarn;
+using signpost::config::ServerConfig;
 
 class ConfigErrors final : public google::protobuf::io::ErrorCollector {
  public:
@@ -174,8 +174,9 @@ bool SeedDirectory(signpost::app::DirectoryHandler& directory) {
   std::string services, roster_text;
   v1::DirectoryRoster roster;
   if ((!services_path.empty() && !ReadFile(services_path, &services)) ||
-      (!roster_path.empty() && (!ReadFile(roster_path, &roster_text) ||
-                                !google::protobuf::util::JsonStringToMessage(roster_text, &roster).ok()))) {
+      (!roster_path.empty() &&
+       (!ReadFile(roster_path, &roster_text) ||
+        !google::protobuf::util::JsonStringToMessage(roster_text, &roster).ok()))) {
     LogError("cannot read the seed files", {{"services", services_path}, {"roster", roster_path}});
     return false;
   }
@@ -261,10 +262,12 @@ int OpenServices(const ServerConfig& config, absl::TimeZone zone, Services& s) {
 
 void LogDirectory(const signpost::app::DirectoryRegistry& directory) {
   const auto view = directory.Current();
-  LogInfo("directory loaded", {{"services", std::to_string(view->snapshot->size())},
-                               {"case_managers", std::to_string(view->roster.case_managers.size())}});
+  LogInfo("directory loaded",
+          {{"services", std::to_string(view->snapshot->size())},
+           {"case_managers", std::to_string(view->roster.case_managers.size())}});
   if (view->snapshot->size() == 0) {
-    LogWarn("the directory is empty: referrals are triaged but not routed until services are imported");
+    LogWarn(
+        "the directory is empty: referrals are triaged but not routed until services are imported");
   }
 }
 
@@ -307,7 +310,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   ServeUntilSignalled(signals, config.rules_file(), *services.rules);
-  (*server)->Shutdown(absl::Milliseconds(config.shutdown_grace_ms() > 0 ? config.shutdown_grace_ms() : 5000));
+  (*server)->Shutdown(
+      absl::Milliseconds(config.shutdown_grace_ms() > 0 ? config.shutdown_grace_ms() : 5000));
   server->reset();
   services.app.reset();
   services.store.reset();  // closes RocksDB after every call has finished

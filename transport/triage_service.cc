@@ -16,9 +16,9 @@ grpc::ServerUnaryReactor* TriageServiceImpl::EvaluateReferral(
                       [this, request] { return handler_.Evaluate(*request); });
 }
 
-grpc::ServerUnaryReactor* TriageServiceImpl::ReplayRuleSet(
-    grpc::CallbackServerContext* ctx, const v1::ReplayRuleSetRequest* request,
-    v1::ReplayRuleSetResponse* response) {
+grpc::ServerUnaryReactor* TriageServiceImpl::ReplayRuleSet(grpc::CallbackServerContext* ctx,
+                                                           const v1::ReplayRuleSetRequest* request,
+                                                           v1::ReplayRuleSetResponse* response) {
   return RunUnaryInto(ctx, pool_, "ReplayRuleSet", response,
                       [this, request] { return handler_.Replay(*request); });
 }

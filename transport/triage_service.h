@@ -4,8 +4,8 @@
 #define SIGNPOST_TRANSPORT_TRIAGE_SERVICE_H_
 
 #include "app/triage_handler.h"
-#include "transport/worker_pool.h"
 #include "signpost/v1/triage_service.grpc.pb.h"
+#include "transport/worker_pool.h"
 
 namespace signpost::transport {
 

@@ -18,10 +18,10 @@
 
 #include "absl/status/status.h"
 #include "absl/time/clock.h"
+#include "app/log.h"
 #include "grpcpp/grpcpp.h"
 #include "router/validation.h"
 #include "transport/grpc_status.h"
-#include "app/log.h"
 #include "transport/worker_pool.h"
 
 namespace signpost::transport {

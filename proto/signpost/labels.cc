@@ -23,7 +23,8 @@ std::string EnumSuffix(const google::protobuf::EnumDescriptor* type, int value) 
   const google::protobuf::EnumValueDescriptor* v = type->FindValueByNumber(value);
   if (v == nullptr) return std::to_string(value);
   const std::string prefix = Prefix(type);
-  std::string name = absl::StartsWith(v->name(), prefix) ? v->name().substr(prefix.size()) : v->name();
+  std::string name =
+      absl::StartsWith(v->name(), prefix) ? v->name().substr(prefix.size()) : v->name();
   return absl::AsciiStrToLower(name);
 }
 

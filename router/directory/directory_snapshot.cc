@@ -1,11 +1,14 @@
 #include "router/directory/directory_snapshot.h"
 
 #include <algorithm>
+#include <iterator>
+#include <numeric>
 #include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "proto/signpost/labels.h"
 #include "proto/signpost/proto_time.h"
 #include "router/directory/opening_hours.h"
 #include "router/validation.h"
@@ -17,18 +20,22 @@ namespace v1 = ::signpost::v1;
 
 std::string Lower(const std::string& s) { return absl::AsciiStrToLower(s); }
 
-bool Active(const v1::DirectoryServiceRecord& s) {
-  return s.status() == v1::SERVICE_STATUS_ACTIVE;
-}
+bool Active(const v1::DirectoryServiceRecord& s) { return s.status() == v1::SERVICE_STATUS_ACTIVE; }
 
 std::string ChannelWords(v1::SourceChannel c) {
   switch (c) {
-    case v1::SOURCE_CHANNEL_GP: return "GP referrals";
-    case v1::SOURCE_CHANNEL_SOCIAL_CARE: return "social care referrals";
-    case v1::SOURCE_CHANNEL_VOLUNTARY_SECTOR: return "voluntary sector referrals";
-    case v1::SOURCE_CHANNEL_SELF: return "self-referrals";
-    case v1::SOURCE_CHANNEL_CALL_HUB: return "call-hub referrals";
-    default: return "referrals from this route";
+    case v1::SOURCE_CHANNEL_GP:
+      return "GP referrals";
+    case v1::SOURCE_CHANNEL_SOCIAL_CARE:
+      return "social care referrals";
+    case v1::SOURCE_CHANNEL_VOLUNTARY_SECTOR:
+      return "voluntary sector referrals";
+    case v1::SOURCE_CHANNEL_SELF:
+      return "self-referrals";
+    case v1::SOURCE_CHANNEL_CALL_HUB:
+      return "call-hub referrals";
+    default:
+      return "referrals from this route";
   }
 }
 
@@ -116,13 +123,13 @@ const v1::DirectoryServiceRecord* DirectorySnapshot::Find(const std::string& id)
   return it == by_id_.end() ? nullptr : &services_[it->second];
 }
 
+bool DirectorySnapshot::ServesANeed(int i, const v1::SearchServicesRequest& r) const {
+  const auto& needs = services_[i].eligibility().needs();
+  if (needs.empty() || r.needs().empty()) return true;
+  return std::any_of(r.needs().begin(), r.needs().end(), [&](int n) { return Has(needs, n); });
+}
+
 std::vector<int> DirectorySnapshot::Candidates(const v1::SearchServicesRequest& r) const {
-  auto serves_a_need = [&](int i) {
-    const auto& needs = services_[i].eligibility().needs();
-    if (needs.empty() || r.needs().empty()) return true;
-    return std::any_of(r.needs().begin(), r.needs().end(),
-                       [&](int n) { return Has(needs, n); });
-  };
   std::vector<int> out;
   // By district (small): services restricted to it plus unrestricted ones,
   // filtered by need. With exclusions explained (and not local-only),
@@ -132,13 +139,11 @@ std::vector<int> DirectorySnapshot::Candidates(const v1::SearchServicesRequest& 
   if (!district.empty() && r.area().empty() &&
       (!r.explain_exclusions() || r.explain_local_only())) {
     auto it = by_district_.find(district);
-    if (it != by_district_.end()) {
-      for (int i : it->second) {
-        if (serves_a_need(i)) out.push_back(i);
-      }
-    }
-    for (int i : no_area_restriction_) {
-      if (serves_a_need(i)) out.push_back(i);
+    const std::vector<int> none;
+    for (const std::vector<int>* list :
+         {it != by_district_.end() ? &it->second : &none, &no_area_restriction_}) {
+      std::copy_if(list->begin(), list->end(), std::back_inserter(out),
+                   [&](int i) { return ServesANeed(i, r); });
     }
   } else if (!r.needs().empty()) {
     out = any_need_;
@@ -148,7 +153,7 @@ std::vector<int> DirectorySnapshot::Candidates(const v1::SearchServicesRequest& 
     }
   } else {
     out.resize(services_.size());
-    for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<int>(i);
+    std::iota(out.begin(), out.end(), 0);
     return out;
   }
   std::sort(out.begin(), out.end());
@@ -156,180 +161,198 @@ std::vector<int> DirectorySnapshot::Candidates(const v1::SearchServicesRequest& 
   return out;
 }
 
+namespace {
+
+// The request's normalised parts, computed once per search.
+struct Query {
+  const v1::SearchServicesRequest& r;
+  std::string district;
+  std::string area;
+  std::string gp;
+  std::string pcn;
+  absl::TimeZone zone;
+};
+
+// One service's verdict: excluded with every reason, or matched with a
+// score and the reasons for it.
+struct Verdict {
+  double score = 100;
+  std::vector<std::string> why;
+  std::vector<std::string> why_not;
+  void Plus(double points, std::string reason) {
+    score += points;
+    why.push_back(std::move(reason));
+  }
+};
+
+std::string NeedWords(int n) { return EnumSuffix(static_cast<v1::PresentingNeed>(n)); }
+
+void CheckAge(const v1::Eligibility& e, const Query& q, Verdict& v) {
+  if (!q.r.has_age_years()) return;
+  if (e.has_min_age_years() && q.r.age_years() < e.min_age_years()) {
+    v.why_not.push_back(absl::StrCat("minimum age ", Age(e.min_age_years())));
+  }
+  if (e.has_max_age_years() && q.r.age_years() > e.max_age_years()) {
+    v.why_not.push_back(absl::StrCat("maximum age ", Age(e.max_age_years())));
+  }
+}
+
+// A service that restricts needs or pathways must serve at least one of
+// those asked; one with no restriction serves anyone.
+void CheckNeeds(const v1::Eligibility& e, const Query& q, Verdict& v) {
+  for (int n : q.r.needs()) {
+    if (Has(e.excluded_needs(), n)) v.why_not.push_back(absl::StrCat("excludes ", NeedWords(n)));
+  }
+  const bool restricts = !e.needs().empty() || !e.pathways().empty();
+  if (!restricts || (q.r.needs().empty() && q.r.pathways().empty())) return;
+  for (const auto& p : q.r.pathways()) {
+    if (Has(e.pathways(), p)) return v.Plus(25, absl::StrCat("serves the ", p, " pathway"));
+  }
+  for (int n : q.r.needs()) {
+    if (Has(e.needs(), n)) return v.Plus(15, absl::StrCat("serves ", NeedWords(n)));
+  }
+  v.why_not.push_back("does not serve the needs or pathways asked for");
+}
+
+// Area: postcode district or area name, when the service restricts it.
+void CheckArea(const v1::Eligibility& e, const std::vector<std::string>& districts, const Query& q,
+               Verdict& v) {
+  const bool restricted = !districts.empty() || !e.areas().empty();
+  if (!restricted || (q.district.empty() && q.area.empty())) return;
+  if (!q.district.empty() && std::binary_search(districts.begin(), districts.end(), q.district)) {
+    return v.Plus(10, absl::StrCat("covers ", q.district));
+  }
+  for (const auto& a : e.areas()) {
+    if (!q.area.empty() && Lower(a) == q.area)
+      return v.Plus(5, absl::StrCat("covers ", q.r.area()));
+  }
+  v.why_not.push_back(
+      absl::StrCat("does not cover ", q.district.empty() ? q.r.area() : q.district));
+}
+
+// GP practice and PCN catchments.
+void CheckCatchment(const v1::Eligibility& e, const Query& q, Verdict& v) {
+  if (e.gp_practices().empty() && e.pcns().empty()) return;
+  if (!q.gp.empty() && Has(e.gp_practices(), q.gp)) {
+    return v.Plus(30, absl::StrCat("serves GP practice ", q.gp));
+  }
+  if (!q.pcn.empty() && Has(e.pcns(), q.pcn)) return v.Plus(20, absl::StrCat("serves PCN ", q.pcn));
+  v.why_not.push_back(q.gp.empty() && q.pcn.empty()
+                          ? "only for patients of listed GP practices"
+                          : absl::StrCat("not for patients of ", q.gp.empty() ? q.pcn : q.gp));
+}
+
+void CheckBandAndRoute(const v1::Eligibility& e, const Query& q, Verdict& v) {
+  if (q.r.band() != v1::URGENCY_BAND_UNSPECIFIED && !e.bands_accepted().empty()) {
+    const std::string band = BandLetter(q.r.band());
+    if (Has(e.bands_accepted(), q.r.band())) {
+      v.Plus(5, absl::StrCat("accepts band ", band));
+    } else {
+      v.why_not.push_back(absl::StrCat("does not accept band ", band));
+    }
+  }
+  if (q.r.channel() != v1::SOURCE_CHANNEL_UNSPECIFIED && !e.referral_routes().empty() &&
+      !Has(e.referral_routes(), q.r.channel())) {
+    v.why_not.push_back(absl::StrCat("does not accept ", ChannelWords(q.r.channel())));
+  }
+}
+
+void CheckOpenAndAccess(const v1::DirectoryServiceRecord& s, const Query& q, Verdict& v) {
+  if (q.r.has_open_at()) {
+    const OpenCheck open = CheckOpenAt(s.schedule(), FromProtoTime(q.r.open_at()), q.zone);
+    if (open.open) {
+      v.why.push_back(s.schedule().open_24_7() ? "open 24/7" : "open at the time asked");
+    } else {
+      v.why_not.push_back(open.reason);
+    }
+  }
+  for (const auto& feature : q.r.accessibility()) {
+    if (HasAccessibility(s, feature)) {
+      v.Plus(5, absl::StrCat("offers ", Lower(feature)));
+    } else {
+      v.why_not.push_back(absl::StrCat("no ", Lower(feature)));
+    }
+  }
+  if (!q.r.language().empty() && OffersLanguage(s, q.r.language())) {
+    v.Plus(15, absl::StrCat("offers ", q.r.language()));
+  }
+}
+
+void CheckCapacity(const v1::Capacity& c, Verdict& v) {
+  switch (c.status()) {
+    case v1::CAPACITY_STATUS_NO_CAPACITY:
+      v.why_not.push_back("no capacity");
+      break;
+    case v1::CAPACITY_STATUS_HAS_CAPACITY:
+      v.Plus(20, "has capacity");
+      break;
+    case v1::CAPACITY_STATUS_WAITLIST: {
+      const int64_t weeks = c.typical_wait().seconds() / (int64_t{7} * 86400);
+      v.Plus(-static_cast<double>(weeks),
+             absl::StrCat("waiting list, typically ", weeks, " weeks"));
+      break;
+    }
+    case v1::CAPACITY_STATUS_ASSESSMENT_FIRST:
+      v.Plus(5, "assesses first");
+      break;
+    default:
+      v.why.push_back("capacity not recorded");
+      break;
+  }
+}
+
+// Every criterion of the request against one service.
+Verdict Judge(const v1::DirectoryServiceRecord& s, const std::vector<std::string>& districts,
+              const Query& q) {
+  Verdict v;
+  if (!Active(s)) v.why_not.push_back(absl::StrCat("service is ", Lower(EnumSuffix(s.status()))));
+  if (q.r.sector() != v1::SERVICE_SECTOR_UNSPECIFIED && s.sector() != q.r.sector()) {
+    v.why_not.push_back(s.sector() == v1::SERVICE_SECTOR_VOLUNTARY ? "voluntary sector service"
+                                                                   : "statutory service");
+  }
+  const v1::Eligibility& e = s.eligibility();
+  CheckAge(e, q, v);
+  CheckNeeds(e, q, v);
+  CheckArea(e, districts, q, v);
+  CheckCatchment(e, q, v);
+  CheckBandAndRoute(e, q, v);
+  CheckOpenAndAccess(s, q, v);
+  CheckCapacity(s.capacity(), v);
+  return v;
+}
+
+}  // namespace
+
 v1::SearchServicesResponse DirectorySnapshot::Search(const v1::SearchServicesRequest& r,
                                                      absl::TimeZone zone) const {
+  const Query q{.r = r,
+                .district = PostcodeDistrict(r.postcode()),
+                .area = Lower(r.area()),
+                .gp = absl::AsciiStrToUpper(r.gp_practice()),
+                .pcn = absl::AsciiStrToUpper(r.pcn()),
+                .zone = zone};
   v1::SearchServicesResponse response;
-  const std::string district = PostcodeDistrict(r.postcode());
-  const std::string area = Lower(r.area());
-  const std::string gp = absl::AsciiStrToUpper(r.gp_practice());
-  const std::string pcn = absl::AsciiStrToUpper(r.pcn());
-  struct Hit {
-    double score;
-    int index;
-    std::vector<std::string> reasons;
-  };
   std::vector<Hit> matches;
-
   for (int index : Candidates(r)) {
     const v1::DirectoryServiceRecord& s = services_[index];
-    const v1::Eligibility& e = s.eligibility();
-    std::vector<std::string> why_not;
-    std::vector<std::string> why;
-    double score = 100;
-
-    if (!Active(s)) {
-      if (!r.explain_exclusions() && !r.include_inactive()) continue;
-      why_not.push_back(absl::StrCat("service is ",
-                                     Lower(v1::ServiceStatus_Name(s.status()).substr(15))));
+    if (!Active(s) && !r.explain_exclusions() && !r.include_inactive()) continue;
+    Verdict v = Judge(s, districts_[index], q);
+    if (v.why_not.empty()) {
+      matches.push_back({v.score, index, std::move(v.why)});
+    } else if (r.explain_exclusions()) {
+      v1::ExcludedService* x = response.add_excluded();
+      x->set_service_id(s.id());
+      x->set_name(s.name());
+      for (auto& reason : v.why_not) x->add_reasons(std::move(reason));
     }
-    if (r.sector() != v1::SERVICE_SECTOR_UNSPECIFIED && s.sector() != r.sector()) {
-      why_not.push_back(s.sector() == v1::SERVICE_SECTOR_VOLUNTARY ? "voluntary sector service"
-                                                                   : "statutory service");
-    }
-    if (r.has_age_years()) {
-      if (e.has_min_age_years() && r.age_years() < e.min_age_years()) {
-        why_not.push_back(absl::StrCat("minimum age ", Age(e.min_age_years())));
-      }
-      if (e.has_max_age_years() && r.age_years() > e.max_age_years()) {
-        why_not.push_back(absl::StrCat("maximum age ", Age(e.max_age_years())));
-      }
-    }
-    // Needs and pathways: a service that restricts either must serve at
-    // least one of those asked; one with no restriction serves anyone.
-    const bool restricts = !e.needs().empty() || !e.pathways().empty();
-    if (restricts && (!r.needs().empty() || !r.pathways().empty())) {
-      std::string served;
-      for (const auto& p : r.pathways()) {
-        if (Has(e.pathways(), p)) {
-          served = absl::StrCat("serves the ", p, " pathway");
-          score += 25;
-          break;
-        }
-      }
-      if (served.empty()) {
-        for (int n : r.needs()) {
-          if (Has(e.needs(), n)) {
-            served = absl::StrCat(
-                "serves ",
-                Lower(v1::PresentingNeed_Name(static_cast<v1::PresentingNeed>(n)).substr(16)));
-            score += 15;
-            break;
-          }
-        }
-      }
-      if (served.empty()) {
-        why_not.push_back("does not serve the needs or pathways asked for");
-      } else {
-        why.push_back(served);
-      }
-    }
-    for (int n : r.needs()) {
-      if (Has(e.excluded_needs(), n)) {
-        why_not.push_back(absl::StrCat(
-            "excludes ", Lower(v1::PresentingNeed_Name(static_cast<v1::PresentingNeed>(n)).substr(16))));
-      }
-    }
-    // Area: postcode district or area name, when the service restricts it.
-    const auto& districts = districts_[index];
-    const bool area_restricted = !districts.empty() || !e.areas().empty();
-    if (area_restricted && (!district.empty() || !area.empty())) {
-      const bool district_ok = !district.empty() &&
-                               std::binary_search(districts.begin(), districts.end(), district);
-      bool area_ok = false;
-      for (const auto& a : e.areas()) area_ok = area_ok || (!area.empty() && Lower(a) == area);
-      if (district_ok) {
-        why.push_back(absl::StrCat("covers ", district));
-        score += 10;
-      } else if (area_ok) {
-        why.push_back(absl::StrCat("covers ", r.area()));
-        score += 5;
-      } else {
-        why_not.push_back(absl::StrCat("does not cover ", district.empty() ? r.area() : district));
-      }
-    }
-    // GP practice / PCN catchments.
-    if (!e.gp_practices().empty() || !e.pcns().empty()) {
-      if (!gp.empty() && Has(e.gp_practices(), gp)) {
-        why.push_back(absl::StrCat("serves GP practice ", gp));
-        score += 30;
-      } else if (!pcn.empty() && Has(e.pcns(), pcn)) {
-        why.push_back(absl::StrCat("serves PCN ", pcn));
-        score += 20;
-      } else {
-        why_not.push_back(gp.empty() && pcn.empty()
-                              ? "only for patients of listed GP practices"
-                              : absl::StrCat("not for patients of ", gp.empty() ? pcn : gp));
-      }
-    }
-    if (r.band() != v1::URGENCY_BAND_UNSPECIFIED && !e.bands_accepted().empty()) {
-      if (Has(e.bands_accepted(), r.band())) {
-        why.push_back(absl::StrCat("accepts band ", v1::UrgencyBand_Name(r.band()).substr(13)));
-        score += 5;
-      } else {
-        why_not.push_back(
-            absl::StrCat("does not accept band ", v1::UrgencyBand_Name(r.band()).substr(13)));
-      }
-    }
-    if (r.channel() != v1::SOURCE_CHANNEL_UNSPECIFIED && !e.referral_routes().empty() &&
-        !Has(e.referral_routes(), r.channel())) {
-      why_not.push_back(absl::StrCat("does not accept ", ChannelWords(r.channel())));
-    }
-    if (r.has_open_at()) {
-      const OpenCheck open = CheckOpenAt(s.schedule(), FromProtoTime(r.open_at()), zone);
-      if (open.open) {
-        why.push_back(s.schedule().open_24_7() ? "open 24/7" : "open at the time asked");
-      } else {
-        why_not.push_back(open.reason);
-      }
-    }
-    for (const auto& feature : r.accessibility()) {
-      if (HasAccessibility(s, feature)) {
-        why.push_back(absl::StrCat("offers ", Lower(feature)));
-        score += 5;
-      } else {
-        why_not.push_back(absl::StrCat("no ", Lower(feature)));
-      }
-    }
-    if (!r.language().empty() && OffersLanguage(s, r.language())) {
-      why.push_back(absl::StrCat("offers ", r.language()));
-      score += 15;
-    }
-    switch (s.capacity().status()) {
-      case v1::CAPACITY_STATUS_NO_CAPACITY:
-        why_not.push_back("no capacity");
-        break;
-      case v1::CAPACITY_STATUS_HAS_CAPACITY:
-        why.push_back("has capacity");
-        score += 20;
-        break;
-      case v1::CAPACITY_STATUS_WAITLIST: {
-        const int64_t weeks = s.capacity().typical_wait().seconds() / (7 * 86400);
-        why.push_back(absl::StrCat("waiting list, typically ", weeks, " weeks"));
-        score -= static_cast<double>(weeks);
-        break;
-      }
-      case v1::CAPACITY_STATUS_ASSESSMENT_FIRST:
-        why.push_back("assesses first");
-        score += 5;
-        break;
-      default:
-        why.push_back("capacity not recorded");
-        break;
-    }
-
-    if (!why_not.empty()) {
-      if (r.explain_exclusions()) {
-        v1::ExcludedService* x = response.add_excluded();
-        x->set_service_id(s.id());
-        x->set_name(s.name());
-        for (auto& reason : why_not) x->add_reasons(std::move(reason));
-      }
-      continue;
-    }
-    matches.push_back({score, index, std::move(why)});
   }
-  // Rank without copying records; copy only the results returned.
-  const int limit = r.limit() <= 0 ? 20 : std::min(r.limit(), 100);
+  AddBest(std::move(matches), r.limit() <= 0 ? 20 : std::min(r.limit(), 100), response);
+  return response;
+}
+
+// Ranks without copying records; copies only the results returned.
+void DirectorySnapshot::AddBest(std::vector<Hit> matches, int limit,
+                                v1::SearchServicesResponse& response) const {
   auto better = [this](const Hit& a, const Hit& b) {
     if (a.score != b.score) return a.score > b.score;
     const auto& sa = services_[a.index];
@@ -338,14 +361,14 @@ v1::SearchServicesResponse DirectorySnapshot::Search(const v1::SearchServicesReq
     return sa.id() < sb.id();
   };
   const size_t keep = std::min(matches.size(), static_cast<size_t>(limit));
-  std::partial_sort(matches.begin(), matches.begin() + keep, matches.end(), better);
+  std::partial_sort(matches.begin(), matches.begin() + static_cast<std::ptrdiff_t>(keep),
+                    matches.end(), better);
   for (size_t i = 0; i < keep; ++i) {
     v1::ServiceMatch* m = response.add_matches();
     *m->mutable_service() = services_[matches[i].index];
     m->set_score(matches[i].score);
     for (auto& reason : matches[i].reasons) m->add_reasons(std::move(reason));
   }
-  return response;
 }
 
 }  // namespace signpost::router

@@ -45,8 +45,17 @@ class DirectorySnapshot {
   const std::vector<signpost::v1::DirectoryServiceRecord>& services() const { return services_; }
 
  private:
+  // A matched service: its score, its index and why it matched.
+  struct Hit {
+    double score;
+    int index;
+    std::vector<std::string> reasons;
+  };
   DirectorySnapshot() = default;
   std::vector<int> Candidates(const signpost::v1::SearchServicesRequest& request) const;
+  bool ServesANeed(int index, const signpost::v1::SearchServicesRequest& request) const;
+  void AddBest(std::vector<Hit> matches, int limit,
+               signpost::v1::SearchServicesResponse& response) const;
 
   std::vector<signpost::v1::DirectoryServiceRecord> services_;  // sorted by id
   std::vector<std::vector<std::string>> districts_;             // per service, sorted

@@ -8,8 +8,8 @@
 namespace signpost::router {
 namespace {
 
-constexpr const char* kDayNames[] = {"", "Monday", "Tuesday", "Wednesday", "Thursday",
-                                     "Friday", "Saturday", "Sunday"};
+constexpr const char* kDayNames[] = {"",         "Monday", "Tuesday",  "Wednesday",
+                                     "Thursday", "Friday", "Saturday", "Sunday"};
 
 }  // namespace
 

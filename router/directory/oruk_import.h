@@ -9,16 +9,14 @@
 // records. Each record is recognised as a service, a service_at_location
 // (its service is imported, with the location), an organization (its nested
 // services are imported under it), a location, or a taxonomy term
-// (validated: id, name, description required; term_uri a URI). Each record is validated against the ORUK profile (id,
-// name, description and status required; status one of active, inactive,
-// defunct, temporarily closed; url a http(s) URI; email an address; ages
-// non-negative numbers with min <= max); an invalid record is rejected with
-// every bad field named and the valid rest is returned. Signpost-only data
-// (structured eligibility, capacity, sector, commissioning level,
-// accessibility) travels in an optional "signpost_extension" object using
-// the protobuf JSON mapping of those messages, so export then import
-// round-trips. Postcode districts named in a service area's text ("postcodes
-// starting with AB1, AB2 and AB3") become structured districts.
+// (validated: id, name, description required; term_uri a URI). Each record is validated against the
+// ORUK profile (id, name, description and status required; status one of active, inactive, defunct,
+// temporarily closed; url a http(s) URI; email an address; ages non-negative numbers with min <=
+// max); an invalid record is rejected with every bad field named and the valid rest is returned.
+// Signpost-only data (structured eligibility, capacity, sector, commissioning level, accessibility)
+// travels in an optional "signpost_extension" object using the protobuf JSON mapping of those
+// messages, so export then import round-trips. Postcode districts named in a service area's text
+// ("postcodes starting with AB1, AB2 and AB3") become structured districts.
 //
 // Pure (text in, messages out); thread-safe.
 #ifndef SIGNPOST_ROUTER_DIRECTORY_ORUK_IMPORT_H_

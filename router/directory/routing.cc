@@ -93,7 +93,9 @@ double ScoreCaseManager(const v1::CaseManager& cm, const RoutingInput& in, int o
   for (const auto& tag : in.triage.pathways()) wanted_skills.insert(tag.id());
   double score = 0;
   int skills = 0;
-  for (const auto& skill : cm.skills()) skills += wanted_skills.count(absl::AsciiStrToLower(skill));
+  for (const auto& skill : cm.skills()) {
+    skills += static_cast<int>(wanted_skills.count(absl::AsciiStrToLower(skill)));
+  }
   if (skills > 0) {
     score += 1000.0 * skills;
     absl::StrAppend(reason, "skills match; ");
@@ -315,8 +317,7 @@ void AssignOwner(const RoutingInput& in, const TeamRoster& roster, v1::RoutingDe
 
 }  // namespace
 
-UnmetNeed UnmetNeedFor(const v1::ReferralSubmission& submission,
-                       const v1::TriageDecision& triage) {
+UnmetNeed UnmetNeedFor(const v1::ReferralSubmission& submission, const v1::TriageDecision& triage) {
   UnmetNeed out;
   const std::string district = PostcodeDistrict(submission.person().postcode());
   out.area = district.empty() ? "unknown" : district;

@@ -102,73 +102,81 @@ void CheckText(std::vector<FieldViolation>& out, const std::string& s, size_t ma
 
 }  // namespace
 
-v1::HolisticAssessment AddReferral(const v1::HolisticAssessment& latest,
-                                   const v1::Referral& referral) {
-  v1::HolisticAssessment a = latest;
-  const v1::ReferralSubmission& s = referral.submission();
+namespace {
 
-  auto* presenting = a.mutable_presenting_needs();
-  for (int need : s.presenting_needs()) AddNeed(*presenting, need);
-  v1::HistoryEntry* entry = presenting->add_history();
+void AddPresenting(const v1::Referral& referral, v1::HolisticAssessment::PresentingNeeds& p) {
+  const v1::ReferralSubmission& s = referral.submission();
+  for (int need : s.presenting_needs()) AddNeed(p, need);
+  v1::HistoryEntry* entry = p.add_history();
   *entry->mutable_recorded_at() = referral.received_at();
   entry->set_referral_id(referral.referral_id());
   entry->set_reference(referral.reference());
   entry->set_channel(s.channel());
   entry->set_summary(Utf8Prefix(s.story(), kHistorySummaryChars));
-  if (presenting->history_size() > kMaxHistoryEntries) {
-    presenting->mutable_history()->DeleteSubrange(0,
-                                                  presenting->history_size() - kMaxHistoryEntries);
+  if (p.history_size() > kMaxHistoryEntries) {
+    p.mutable_history()->DeleteSubrange(0, p.history_size() - kMaxHistoryEntries);
   }
+}
 
-  auto* risk = a.mutable_risk();
-  risk->set_to_self(std::max(risk->to_self(), s.risk().to_self()));
-  risk->set_to_others(std::max(risk->to_others(), s.risk().to_others()));
-  risk->set_from_others(std::max(risk->from_others(), s.risk().from_others()));
-  if (SafeguardingRank(s.risk().safeguarding_concern()) >
-      SafeguardingRank(risk->safeguarding_concern())) {
-    risk->set_safeguarding_concern(s.risk().safeguarding_concern());
+void AddRisk(const v1::RiskIndicators& in, v1::HolisticAssessment::Risk& risk) {
+  risk.set_to_self(std::max(risk.to_self(), in.to_self()));
+  risk.set_to_others(std::max(risk.to_others(), in.to_others()));
+  risk.set_from_others(std::max(risk.from_others(), in.from_others()));
+  if (SafeguardingRank(in.safeguarding_concern()) > SafeguardingRank(risk.safeguarding_concern())) {
+    risk.set_safeguarding_concern(in.safeguarding_concern());
   }
-  AppendText(risk->mutable_details(), s.risk().details());
+  AppendText(risk.mutable_details(), in.details());
+}
 
-  if (s.person().no_fixed_abode()) a.mutable_living_environment()->set_no_fixed_abode(true);
+void AddFamily(const v1::CarerAndDependants& fam, v1::CarerAndDependants& known) {
+  if (fam.has_has_carer()) known.set_has_carer(fam.has_carer());
+  if (!fam.carer_name().empty()) known.set_carer_name(fam.carer_name());
+  if (!fam.carer_phone().empty()) known.set_carer_phone(fam.carer_phone());
+  if (fam.has_is_a_carer()) known.set_is_a_carer(fam.is_a_carer());
+  if (fam.has_dependent_children()) known.set_dependent_children(fam.dependent_children());
+  if (!fam.notes().empty()) AppendText(known.mutable_notes(), fam.notes());
+}
 
-  const v1::CarerAndDependants& fam = s.person().family();
-  auto* known = a.mutable_relationships()->mutable_family();
-  if (fam.has_has_carer()) known->set_has_carer(fam.has_carer());
-  if (!fam.carer_name().empty()) known->set_carer_name(fam.carer_name());
-  if (!fam.carer_phone().empty()) known->set_carer_phone(fam.carer_phone());
-  if (fam.has_is_a_carer()) known->set_is_a_carer(fam.is_a_carer());
-  if (fam.has_dependent_children()) known->set_dependent_children(fam.dependent_children());
-  if (!fam.notes().empty()) AppendText(known->mutable_notes(), fam.notes());
+void AddCommunication(const v1::CommunicationNeeds& comm, v1::CommunicationNeeds& c) {
+  if (!comm.interpreter_language().empty()) c.set_interpreter_language(comm.interpreter_language());
+  if (comm.british_sign_language()) c.set_british_sign_language(true);
+  if (comm.easy_read()) c.set_easy_read(true);
+  for (const auto& adj : comm.other_adjustments()) AddUnique(c.mutable_other_adjustments(), adj);
+}
 
-  const v1::CommunicationNeeds& comm = s.person().communication();
-  auto* c = a.mutable_communication();
-  if (!comm.interpreter_language().empty())
-    c->set_interpreter_language(comm.interpreter_language());
-  if (comm.british_sign_language()) c->set_british_sign_language(true);
-  if (comm.easy_read()) c->set_easy_read(true);
-  for (const auto& adj : comm.other_adjustments()) AddUnique(c->mutable_other_adjustments(), adj);
-
-  auto* prefs = a.mutable_preferences_and_goals();
+void AddPreferences(const v1::ReferralSubmission& s,
+                    v1::HolisticAssessment::PreferencesAndGoals& prefs) {
   for (const auto& id : s.preferences().preferred_service_ids()) {
-    AddUnique(prefs->mutable_services()->mutable_preferred_service_ids(), id);
+    AddUnique(prefs.mutable_services()->mutable_preferred_service_ids(), id);
   }
   for (const auto& id : s.preferences().declined_service_ids()) {
-    AddUnique(prefs->mutable_services()->mutable_declined_service_ids(), id);
+    AddUnique(prefs.mutable_services()->mutable_declined_service_ids(), id);
   }
-  if (prefs->preferred_contact() == v1::CONTACT_METHOD_UNSPECIFIED) {
-    prefs->set_preferred_contact(s.person().contact().preferred_method());
+  if (prefs.preferred_contact() == v1::CONTACT_METHOD_UNSPECIFIED) {
+    prefs.set_preferred_contact(s.person().contact().preferred_method());
   }
+}
 
-  auto* consent = a.mutable_consent();
-  if (s.consent().has_share_with_partners()) {
-    consent->set_share_with_partners(s.consent().share_with_partners());
-  }
-  if (s.consent().has_aware_of_referral()) {
-    consent->set_aware_of_referral(s.consent().aware_of_referral());
-  }
-  if (!s.consent().recorded_by().empty()) consent->set_recorded_by(s.consent().recorded_by());
+// The latest explicit answer wins: a person may withdraw consent.
+void AddConsent(const v1::Consent& in, v1::Consent& consent) {
+  if (in.has_share_with_partners()) consent.set_share_with_partners(in.share_with_partners());
+  if (in.has_aware_of_referral()) consent.set_aware_of_referral(in.aware_of_referral());
+  if (!in.recorded_by().empty()) consent.set_recorded_by(in.recorded_by());
+}
 
+}  // namespace
+
+v1::HolisticAssessment AddReferral(const v1::HolisticAssessment& latest,
+                                   const v1::Referral& referral) {
+  v1::HolisticAssessment a = latest;
+  const v1::ReferralSubmission& s = referral.submission();
+  AddPresenting(referral, *a.mutable_presenting_needs());
+  AddRisk(s.risk(), *a.mutable_risk());
+  if (s.person().no_fixed_abode()) a.mutable_living_environment()->set_no_fixed_abode(true);
+  AddFamily(s.person().family(), *a.mutable_relationships()->mutable_family());
+  AddCommunication(s.person().communication(), *a.mutable_communication());
+  AddPreferences(s, *a.mutable_preferences_and_goals());
+  AddConsent(s.consent(), *a.mutable_consent());
   // Parts that ended up empty stay unset, so "unknown" reads the same
   // however it was reached.
   PruneEmpty(&a);

@@ -103,9 +103,9 @@ absl::StatusOr<PersonChange> UpdateAssessment(const v1::PersonRecord& person,
   return change;
 }
 
-absl::StatusOr<PersonChange> ResolveCandidate(const v1::DuplicateCandidate& candidate,
-                                              bool confirm, const MergeParties* parties,
-                                              const v1::StaffRef& by, const std::string& reason,
+absl::StatusOr<PersonChange> ResolveCandidate(const v1::DuplicateCandidate& candidate, bool confirm,
+                                              const MergeParties* parties, const v1::StaffRef& by,
+                                              const std::string& reason,
                                               const std::string& merge_id, absl::Time now) {
   if (candidate.state() != v1::DuplicateCandidate::STATE_PENDING) {
     return absl::FailedPreconditionError(
@@ -124,19 +124,17 @@ absl::StatusOr<PersonChange> ResolveCandidate(const v1::DuplicateCandidate& cand
 }
 
 absl::StatusOr<PersonChange> Unmerge(const v1::MergeRecord& merge, const MergeParties& parties,
-                                     const v1::AssessmentVersion& at_merge,
-                                     const v1::StaffRef& by, const std::string& reason,
-                                     absl::Time now) {
+                                     const v1::AssessmentVersion& at_merge, const v1::StaffRef& by,
+                                     const std::string& reason, absl::Time now) {
   if (merge.undone()) {
     return absl::FailedPreconditionError(
         absl::StrCat("merge ", merge.merge_id(), " is already undone"));
   }
   const v1::PersonRecord& s = parties.surviving;
   if (s.state() != v1::PERSON_STATE_ACTIVE) {
-    return absl::FailedPreconditionError(absl::StrCat("person ", s.person_id(),
-                                                      " has since been merged into ",
-                                                      s.merged_into_person_id(),
-                                                      "; undo that merge first"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("person ", s.person_id(), " has since been merged into ",
+                     s.merged_into_person_id(), "; undo that merge first"));
   }
   PersonChange change;
   v1::PersonRecord surviving = s;
@@ -144,8 +142,8 @@ absl::StatusOr<PersonChange> Unmerge(const v1::MergeRecord& merge, const MergePa
   const std::vector<int> filled(merge.filled_sections().begin(), merge.filled_sections().end());
   change.assessment = NextVersion(
       surviving,
-      ClearFilledSections(parties.surviving_latest.assessment(), at_merge.assessment(), filled),
-      by, now, "unmerge");
+      ClearFilledSections(parties.surviving_latest.assessment(), at_merge.assessment(), filled), by,
+      now, "unmerge");
   v1::MergeRecord undone = merge;
   undone.set_undone(true);
   *undone.mutable_unmerged_by() = by;

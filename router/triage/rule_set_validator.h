@@ -24,7 +24,6 @@
 #include "absl/status/statusor.h"
 #include "signpost/v1/triage.pb.h"
 
-
 namespace signpost::router {
 
 struct RuleSetProblem {

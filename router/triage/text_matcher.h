@@ -70,7 +70,7 @@ class TextMatcher {
   std::unique_ptr<Impl> impl_;
   NegationConfig negation_;
   std::vector<std::vector<std::string>> cue_words_;  // longest cue first
-  std::vector<std::string> cue_text_;               // cue_words_ joined
+  std::vector<std::string> cue_text_;                // cue_words_ joined
 };
 
 // Checks that `pattern` compiles as RE2; returns RE2's error otherwise.

@@ -12,13 +12,20 @@ absl::CivilDay Birthday(const signpost::v1::CalendarDate& dob, absl::civil_year_
 
 int IsoWeekday(absl::Weekday w) {
   switch (w) {
-    case absl::Weekday::monday: return 1;
-    case absl::Weekday::tuesday: return 2;
-    case absl::Weekday::wednesday: return 3;
-    case absl::Weekday::thursday: return 4;
-    case absl::Weekday::friday: return 5;
-    case absl::Weekday::saturday: return 6;
-    case absl::Weekday::sunday: return 7;
+    case absl::Weekday::monday:
+      return 1;
+    case absl::Weekday::tuesday:
+      return 2;
+    case absl::Weekday::wednesday:
+      return 3;
+    case absl::Weekday::thursday:
+      return 4;
+    case absl::Weekday::friday:
+      return 5;
+    case absl::Weekday::saturday:
+      return 6;
+    case absl::Weekday::sunday:
+      return 7;
   }
   return 1;
 }
@@ -26,8 +33,7 @@ int IsoWeekday(absl::Weekday w) {
 }  // namespace
 
 std::optional<double> DecimalAgeYears(const signpost::v1::CalendarDate& dob, absl::CivilDay on) {
-  if (dob.year() < 1 || dob.month() < 1 || dob.month() > 12 || dob.day() < 1 ||
-      dob.day() > 31) {
+  if (dob.year() < 1 || dob.month() < 1 || dob.month() > 12 || dob.day() < 1 || dob.day() > 31) {
     return std::nullopt;
   }
   const absl::CivilDay born(dob.year(), dob.month(), dob.day());
@@ -59,11 +65,10 @@ LocalTimeFacts LocalFactsAt(absl::Time t, absl::TimeZone zone,
   const absl::CivilDay day(f.local);
   f.iso_weekday = IsoWeekday(absl::GetWeekday(day));
   f.minute_of_day = f.local.hour() * 60 + f.local.minute();
-  bool working_day = std::find(hours.weekdays().begin(), hours.weekdays().end(),
-                               f.iso_weekday) != hours.weekdays().end();
+  bool working_day = std::find(hours.weekdays().begin(), hours.weekdays().end(), f.iso_weekday) !=
+                     hours.weekdays().end();
   for (const auto& closed : hours.closed_dates()) {
-    if (closed.year() == day.year() && closed.month() == day.month() &&
-        closed.day() == day.day()) {
+    if (closed.year() == day.year() && closed.month() == day.month() && closed.day() == day.day()) {
       working_day = false;
     }
   }

@@ -83,8 +83,7 @@ rocksdb::IOStatus CrashedError() { return rocksdb::IOStatus::IOError("simulated 
 
 class TrackedFile final : public rocksdb::FSWritableFileOwnerWrapper {
  public:
-  TrackedFile(std::unique_ptr<rocksdb::FSWritableFile>&& target, std::string name,
-              Tracker& tracker)
+  TrackedFile(std::unique_ptr<rocksdb::FSWritableFile>&& target, std::string name, Tracker& tracker)
       : FSWritableFileOwnerWrapper(std::move(target)), name_(std::move(name)), tracker_(tracker) {}
 
   rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& o,

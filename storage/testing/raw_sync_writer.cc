@@ -30,8 +30,7 @@ absl::StatusOr<std::unique_ptr<RawSyncWriter>> RawSyncWriter::Open(const std::st
   rocksdb::DB* raw = nullptr;
   absl::Status s = FromRocks(rocksdb::DB::Open(options, dir, &raw), "opening raw database");
   if (!s.ok()) return s;
-  return std::unique_ptr<RawSyncWriter>(
-      new RocksRawSyncWriter(std::unique_ptr<rocksdb::DB>(raw)));
+  return std::unique_ptr<RawSyncWriter>(new RocksRawSyncWriter(std::unique_ptr<rocksdb::DB>(raw)));
 }
 
 }  // namespace signpost::storage

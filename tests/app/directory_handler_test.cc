@@ -1,15 +1,15 @@
 #include "app/directory_handler.h"
 
+#include "app/referral_handler.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/testing/violations.h"
-#include "app/referral_handler.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/router/triage/triage_testing.h"
 #include "tests/testing/referral_fixtures.h"
-#include "tests/testing/status_matchers.h"
 #include "tests/testing/service_stack.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/violations.h"
 
 namespace signpost::app {
 namespace {
@@ -100,10 +100,12 @@ TEST_F(DirectoryHandlerTest, FlaggedReferralKeepsReviewStatusWithARoutingRecomme
 
 TEST_F(DirectoryHandlerTest, ReimportUpdatesInPlace) {
   v1::ImportDirectoryRequest req;
-  req.set_json(R"({"contents": [{"id": "x", "name": "X", "description": "d", "status": "active"}]})");
+  req.set_json(
+      R"({"contents": [{"id": "x", "name": "X", "description": "d", "status": "active"}]})");
   ASSERT_OK_AND_ASSIGN(auto first, handler_->Import(req));
   EXPECT_EQ(first.imported(), 1);
-  req.set_json(R"({"contents": [{"id": "x", "name": "X renamed", "description": "d", "status": "active"}]})");
+  req.set_json(
+      R"({"contents": [{"id": "x", "name": "X renamed", "description": "d", "status": "active"}]})");
   ASSERT_OK_AND_ASSIGN(auto second, handler_->Import(req));
   EXPECT_EQ(second.imported(), 0);
   EXPECT_EQ(second.updated(), 1);

@@ -43,11 +43,12 @@ class LifecycleTest : public ::testing::Test {
     v1::ReferralEvent e;
     e.set_type(v1::ReferralEvent::TYPE_STATUS_CHANGED);
     e.set_reason("test-setup");
-    ASSERT_THAT(stack_.store
-                    ->Apply({.referral = storage::ReferralPut{
-                                 .record = next, .before = current, .events = {e}}})
-                    .status(),
-                IsOk());
+    ASSERT_THAT(
+        stack_.store
+            ->Apply({.referral =
+                         storage::ReferralPut{.record = next, .before = current, .events = {e}}})
+            .status(),
+        IsOk());
   }
 
   std::vector<v1::ReferralEvent> EventsAfter(uint64_t after, const std::string& referral_id) {

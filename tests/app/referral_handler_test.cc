@@ -4,13 +4,13 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "proto/signpost/proto_time.h"
-#include "tests/testing/violations.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/router/triage/triage_testing.h"
 #include "tests/testing/referral_fixtures.h"
 #include "tests/testing/service_stack.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/violations.h"
 
 namespace signpost::app {
 namespace {

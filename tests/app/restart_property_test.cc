@@ -63,9 +63,10 @@ std::map<std::string, int> JournalKinds(const Dump& dump) {
     if (e.family != "journal") continue;
     v1::TimelineEntry entry;
     EXPECT_TRUE(entry.ParseFromString(e.value));
-    ++kinds[entry.has_note() ? "note" : entry.has_mdt_meeting() ? "mdt meeting"
-                                      : entry.has_merge()       ? "merge"
-                                                                : "assessment"];
+    ++kinds[entry.has_note()          ? "note"
+            : entry.has_mdt_meeting() ? "mdt meeting"
+            : entry.has_merge()       ? "merge"
+                                      : "assessment"];
   }
   return kinds;
 }

@@ -3,17 +3,17 @@
 #include <functional>
 
 #include "absl/strings/str_replace.h"
-#include "google/protobuf/text_format.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "proto/signpost/proto_time.h"
-#include "tests/testing/violations.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/router/triage/triage_testing.h"
 #include "tests/testing/referral_fixtures.h"
-#include "tests/testing/status_matchers.h"
 #include "tests/testing/service_stack.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/violations.h"
 
 namespace signpost::app {
 namespace {
@@ -74,8 +74,8 @@ TEST_F(TriageHandlerTest, EvaluateValidatesLikeIntake) {
   req.mutable_submission()->mutable_person()->set_nhs_number("9434765918");
   EXPECT_THAT(triage_->Evaluate(req), StatusIs(absl::StatusCode::kInvalidArgument,
                                                HasSubstr("submission.person.nhs_number")));
-  EXPECT_THAT(triage_->Evaluate({}), StatusIs(absl::StatusCode::kInvalidArgument,
-                                              HasSubstr("submission")));
+  EXPECT_THAT(triage_->Evaluate({}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("submission")));
 }
 
 TEST_F(TriageHandlerTest, EvaluateWithCandidateRulesAndTheirErrors) {
@@ -88,15 +88,16 @@ TEST_F(TriageHandlerTest, EvaluateWithCandidateRulesAndTheirErrors) {
   EXPECT_EQ(d.band(), v1::URGENCY_BAND_D);
   EXPECT_NE(d.rule_set_version(), rules_->Current()->version());
   req.set_rule_set_text("version: \"x\" bogus: 1");
-  EXPECT_THAT(triage_->Evaluate(req), StatusIs(absl::StatusCode::kInvalidArgument,
-                                               HasSubstr("rule_set_text: invalid rule set: line 1")));
+  EXPECT_THAT(triage_->Evaluate(req),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("rule_set_text: invalid rule set: line 1")));
 }
 
 TEST_F(TriageHandlerTest, ReplayListsExactlyTheUnderTriagedReferrals) {
-  const v1::Referral high = Submit("high", v1::RISK_LEVEL_HIGH);      // live C
+  const v1::Referral high = Submit("high", v1::RISK_LEVEL_HIGH);        // live C
   const v1::Referral medium = Submit("medium", v1::RISK_LEVEL_MEDIUM);  // live D
-  const v1::Referral low = Submit("low", v1::RISK_LEVEL_LOW);         // live E
-  const v1::Referral high2 = Submit("high2", v1::RISK_LEVEL_HIGH);    // live C
+  const v1::Referral low = Submit("low", v1::RISK_LEVEL_LOW);           // live E
+  const v1::Referral high2 = Submit("high2", v1::RISK_LEVEL_HIGH);      // live C
   // Candidate: high risk to self only gets D (under-triage), medium gets C
   // (more urgent).
   const std::string candidate = EditedDefaultRules([](v1::RuleSet& r) {
@@ -162,8 +163,8 @@ TEST_F(TriageHandlerTest, ReplayValidatesItsInput) {
   EXPECT_THAT(triage_->Replay(req), StatusIs(absl::StatusCode::kInvalidArgument,
                                              HasSubstr("candidate_rule_set_text: is required")));
   req.set_candidate_rule_set_text("rules { id: \"x\" }");
-  EXPECT_THAT(triage_->Replay(req), StatusIs(absl::StatusCode::kInvalidArgument,
-                                             HasSubstr("version is required")));
+  EXPECT_THAT(triage_->Replay(req),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("version is required")));
 }
 
 TEST_F(TriageHandlerTest, InvalidActivationKeepsLiveRules) {
@@ -175,8 +176,8 @@ TEST_F(TriageHandlerTest, InvalidActivationKeepsLiveRules) {
   EXPECT_EQ(rules_->Current()->version(), live);
 
   v1::ActivateRuleSetRequest good;
-  good.set_rule_set_text(absl::StrReplaceAll(testing::DefaultRulesText(),
-                                             {{"version: \"2026.11.1\"", "version: \"2026.11.2\""}}));
+  good.set_rule_set_text(absl::StrReplaceAll(
+      testing::DefaultRulesText(), {{"version: \"2026.11.1\"", "version: \"2026.11.2\""}}));
   ASSERT_OK_AND_ASSIGN(v1::ActivateRuleSetResponse activated, triage_->Activate(good));
   EXPECT_EQ(activated.previous_rule_set_version(), live);
   EXPECT_THAT(activated.rule_set_version(), ::testing::StartsWith("2026.11.2+"));

@@ -80,7 +80,8 @@ TEST_F(IntegrityE2eTest, ANoteSurvivesARestart) {
   v1::GetTimelineResponse timeline;
   ASSERT_TRUE(Cases()->GetTimeline(CallContext().get(), get, &timeline).ok());
   int notes = 0;
-  for (const auto& e : timeline.entries()) notes += e.has_note() && e.note().note_id() == written.note_id();
+  for (const auto& e : timeline.entries())
+    notes += e.has_note() && e.note().note_id() == written.note_id();
   EXPECT_EQ(notes, 1) << "the note was overwritten";
 }
 
@@ -125,7 +126,8 @@ TEST_F(IntegrityE2eTest, ExportOfALargeDirectorySucceeds) {
     std::string json = R"({"contents": [)";
     for (int i = 0; i < 5; ++i) {
       absl::StrAppend(&json, i == 0 ? "" : ",", R"({"id": "big-)", batch, "-", i,
-                      R"(", "name": "Big", "status": "active", "description": ")", padding, R"("})");
+                      R"(", "name": "Big", "status": "active", "description": ")", padding,
+                      R"("})");
     }
     import.set_json(json + "]}");
     v1::ImportDirectoryResponse imported;

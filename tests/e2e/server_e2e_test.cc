@@ -6,13 +6,13 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/testing/violations.h"
-#include "transport/grpc_status.h"
 #include "signpost/v1/referral_service.grpc.pb.h"
 #include "tests/e2e/server_process.h"
 #include "tests/testing/read_file.h"
 #include "tests/testing/referral_fixtures.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/violations.h"
+#include "transport/grpc_status.h"
 
 namespace signpost {
 namespace {

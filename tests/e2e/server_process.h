@@ -73,9 +73,9 @@ class ServerProcess {
     std::filesystem::remove(port_file);
     const char* override_bin = std::getenv("SIGNPOST_SERVER_BIN_OVERRIDE");
     std::vector<std::string> args = {override_bin != nullptr ? override_bin : SIGNPOST_SERVER_BIN,
-                                     "--data_dir=" + data_dir_,
-                                     "--listen=127.0.0.1:0", "--port_file=" + port_file,
-                                     "--rules=" + rules_file_, "--log_level=warn",
+                                     "--data_dir=" + data_dir_, "--listen=127.0.0.1:0",
+                                     "--port_file=" + port_file, "--rules=" + rules_file_,
+                                     "--log_level=warn",
                                      // Idle test channels do not poll, so they never
                                      // acknowledge GOAWAY; keep the forced close short.
                                      "--shutdown_grace_ms=300"};

@@ -13,8 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   signpost::router::OrukImport json = signpost::router::ImportOrukJson(text, "fuzz");
   const std::map<std::string, std::string> files = {
-      {"datapackage.json",
-       R"({"resources": [{"name": "service", "path": "services.csv"}]})"},
+      {"datapackage.json", R"({"resources": [{"name": "service", "path": "services.csv"}]})"},
       {"services.csv", text}};
   signpost::router::OrukImport csv = signpost::router::ImportHsdsDataPackage(files, "fuzz");
   json.services.insert(json.services.end(), csv.services.begin(), csv.services.end());
@@ -25,8 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   q.set_explain_exclusions(true);
   (void)snapshot->Search(q, absl::UTCTimeZone());
   // Export must re-import to the same number of services.
-  const auto again =
-      signpost::router::ImportOrukJson(signpost::router::ExportHsdsJson(snapshot->services()), "re");
+  const auto again = signpost::router::ImportOrukJson(
+      signpost::router::ExportHsdsJson(snapshot->services()), "re");
   if (again.services.size() != snapshot->services().size()) __builtin_trap();
   return 0;
 }

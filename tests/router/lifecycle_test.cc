@@ -22,8 +22,7 @@ TEST(LifecycleTest, WithdrawAllowedExactlyWhileOpen) {
 }
 
 TEST(LifecycleTest, TerminalStatusesOnlyAllowEnteredInError) {
-  for (v1::ReferralStatus from :
-       {v1::REFERRAL_STATUS_CLOSED, v1::REFERRAL_STATUS_WITHDRAWN}) {
+  for (v1::ReferralStatus from : {v1::REFERRAL_STATUS_CLOSED, v1::REFERRAL_STATUS_WITHDRAWN}) {
     for (v1::ReferralStatus to : AllStatuses()) {
       EXPECT_EQ(CanTransition(from, to), to == v1::REFERRAL_STATUS_ENTERED_IN_ERROR)
           << v1::ReferralStatus_Name(from) << " -> " << v1::ReferralStatus_Name(to);
@@ -35,9 +34,9 @@ TEST(LifecycleTest, TerminalStatusesOnlyAllowEnteredInError) {
 }
 
 TEST(LifecycleTest, MainPathIsLegal) {
-  const v1::ReferralStatus path[] = {
-      v1::REFERRAL_STATUS_RECEIVED, v1::REFERRAL_STATUS_TRIAGED, v1::REFERRAL_STATUS_ROUTED,
-      v1::REFERRAL_STATUS_ACCEPTED, v1::REFERRAL_STATUS_IN_PROGRESS, v1::REFERRAL_STATUS_CLOSED};
+  const v1::ReferralStatus path[] = {v1::REFERRAL_STATUS_RECEIVED,    v1::REFERRAL_STATUS_TRIAGED,
+                                     v1::REFERRAL_STATUS_ROUTED,      v1::REFERRAL_STATUS_ACCEPTED,
+                                     v1::REFERRAL_STATUS_IN_PROGRESS, v1::REFERRAL_STATUS_CLOSED};
   for (size_t i = 0; i + 1 < std::size(path); ++i) {
     EXPECT_OK(CheckTransition(path[i], path[i + 1]));
   }

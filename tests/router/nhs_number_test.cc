@@ -67,17 +67,15 @@ TEST(NhsNumberTest, AcceptsSpacedFormAndCanonicalises) {
 }
 
 TEST(NhsNumberTest, ExplainsFormatVersusCheckDigit) {
-  EXPECT_THAT(ParseNhsNumber("943-476-5919"),
-              testing::StatusIs(absl::StatusCode::kInvalidArgument,
-                                ::testing::HasSubstr("10 digits")));
-  EXPECT_THAT(ParseNhsNumber("9434765918"),
-              testing::StatusIs(absl::StatusCode::kInvalidArgument,
-                                ::testing::HasSubstr("Modulus 11")));
+  EXPECT_THAT(ParseNhsNumber("943-476-5919"), testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                                                                ::testing::HasSubstr("10 digits")));
+  EXPECT_THAT(ParseNhsNumber("9434765918"), testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                                                              ::testing::HasSubstr("Modulus 11")));
 }
 
 TEST(NhsNumberTest, RejectsOddSpacing) {
-  for (const char* input : {" 9434765919", "9434765919 ", "94 3476 5919", "943  476 5919",
-                            "943 4765919"}) {
+  for (const char* input :
+       {" 9434765919", "9434765919 ", "94 3476 5919", "943  476 5919", "943 4765919"}) {
     EXPECT_FALSE(ParseNhsNumber(input).ok()) << input;
   }
 }

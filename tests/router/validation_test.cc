@@ -17,8 +17,8 @@ using ::testing::Field;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAreArray;
 
-const absl::Time kNow = absl::FromCivil(absl::CivilSecond(2026, 11, 22, 12, 0, 0),
-                                        absl::UTCTimeZone());
+const absl::Time kNow =
+    absl::FromCivil(absl::CivilSecond(2026, 11, 22, 12, 0, 0), absl::UTCTimeZone());
 
 std::vector<FieldViolation> Validate(v1::SubmitReferralRequest r) {
   return NormalizeAndValidateSubmission(r, kNow, absl::UTCTimeZone());
@@ -44,9 +44,8 @@ struct Case {
 class ValidationTableTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(ValidationTableTest, ReportsExactlyTheExpectedFields) {
-  v1::SubmitReferralRequest r = GetParam().name.rfind("self", 0) == 0
-                                    ? testing::ValidSelfReferral()
-                                    : testing::ValidGpReferral();
+  v1::SubmitReferralRequest r = GetParam().name.rfind("self", 0) == 0 ? testing::ValidSelfReferral()
+                                                                      : testing::ValidGpReferral();
   GetParam().mutate(r);
   EXPECT_THAT(Fields(Validate(r)), UnorderedElementsAreArray(GetParam().expected_fields));
 }
@@ -83,8 +82,7 @@ INSTANTIATE_TEST_SUITE_P(
              {}},
         Case{"nhs_and_reason_both",
              [](auto& r) {
-               P(r)->set_nhs_number_unavailable_reason(
-                   v1::NHS_NUMBER_UNAVAILABLE_REASON_NOT_KNOWN);
+               P(r)->set_nhs_number_unavailable_reason(v1::NHS_NUMBER_UNAVAILABLE_REASON_NOT_KNOWN);
              },
              {"submission.person.nhs_number_unavailable_reason"}},
         // Dates of birth (today is 2026-11-22).
@@ -193,9 +191,7 @@ INSTANTIATE_TEST_SUITE_P(
              [](auto& r) { P(r)->mutable_family()->set_dependent_children(-1); },
              {"submission.person.family.dependent_children"}},
         Case{"risk_unknown_value",
-             [](auto& r) {
-               S(r)->mutable_risk()->set_to_others(static_cast<v1::RiskLevel>(42));
-             },
+             [](auto& r) { S(r)->mutable_risk()->set_to_others(static_cast<v1::RiskLevel>(42)); },
              {"submission.risk.to_others"}},
         Case{"mha_code_known",
              [](auto& r) { S(r)->mutable_mental_health_act()->set_legal_status_code("03"); },
@@ -234,8 +230,8 @@ TEST(ValidationTest, ListsEveryViolationNotJustTheFirst) {
   P(r)->set_postcode("NOT A POSTCODE");
   P(r)->mutable_contact()->clear_phone();
   EXPECT_THAT(Fields(Validate(r)),
-              UnorderedElementsAreArray({kNhs, std::string("submission.person.family_name"),
-                                         kDob, kPc, std::string("submission.person.contact")}));
+              UnorderedElementsAreArray({kNhs, std::string("submission.person.family_name"), kDob,
+                                         kPc, std::string("submission.person.contact")}));
 }
 
 TEST(ValidationTest, MissingSubmissionIsOneViolation) {
@@ -257,8 +253,8 @@ TEST(ValidationTest, NormalisesCodesAndNumbers) {
 
 TEST(ValidationTest, DateOfBirthUsesLocalCivilDay) {
   // 23:30 UTC on 22 Nov is already 23 Nov in a UTC+1 zone.
-  const absl::Time late = absl::FromCivil(absl::CivilSecond(2026, 11, 22, 23, 30, 0),
-                                          absl::UTCTimeZone());
+  const absl::Time late =
+      absl::FromCivil(absl::CivilSecond(2026, 11, 22, 23, 30, 0), absl::UTCTimeZone());
   v1::SubmitReferralRequest r = testing::ValidGpReferral();
   Dob(r, 2026, 11, 23);
   EXPECT_THAT(NormalizeAndValidateSubmission(r, late, absl::FixedTimeZone(3600)), IsEmpty());

@@ -51,11 +51,11 @@ RunResult WriteCrashRecover(const std::string& dir, int writers, int crash_after
         *r.mutable_submission() = testing::ValidGpReferral(request_id).submission();
         v1::ReferralEvent e;
         e.set_referral_id(r.referral_id());
-        auto outcome = store->Apply({.referral = ReferralPut{.record = r,
-                                                             .events = {e},
-                                                             .idempotency_scope = "G85001",
-                                                             .reference_candidates = {
-                                                                 ids.NextReference()}}});
+        auto outcome =
+            store->Apply({.referral = ReferralPut{.record = r,
+                                                  .events = {e},
+                                                  .idempotency_scope = "G85001",
+                                                  .reference_candidates = {ids.NextReference()}}});
         if (!outcome.ok()) return;  // the "machine" died
         acked[w].store(i + 1);
         total_acked++;

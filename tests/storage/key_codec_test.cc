@@ -14,7 +14,7 @@ namespace signpost::storage {
 namespace {
 
 TEST(KeyCodecTest, Uint64ByteOrderEqualsNumericOrder) {
-  std::vector<uint64_t> values = {0, 1, 255, 256, 65535, 1ULL << 32, (1ULL << 63) - 1,
+  std::vector<uint64_t> values = {0,          1,    255, 256, 65535, 1ULL << 32, (1ULL << 63) - 1,
                                   1ULL << 63, ~0ULL};
   std::mt19937_64 rng(7);
   for (int i = 0; i < 1000; ++i) values.push_back(rng());
@@ -49,8 +49,8 @@ TEST(KeyCodecTest, EventKeysSortBySequence) {
 }
 
 TEST(KeyCodecTest, OrderedStringsPreserveOrderAndArePrefixFree) {
-  std::vector<std::string> strings = {"", "A", "A\0"s, "A\0\0"s, "AB", "A\xff", "B",
-                                      "\0"s, "\xff\xff", "A81001", "A8100"};
+  std::vector<std::string> strings = {"",  "A",   "A\0"s,     "A\0\0"s, "AB",   "A\xff",
+                                      "B", "\0"s, "\xff\xff", "A81001", "A8100"};
   for (const auto& a : strings) {
     for (const auto& b : strings) {
       std::string ea, eb;

@@ -75,13 +75,13 @@ class ReferralStoreTest : public ::testing::Test {
                                            std::vector<v1::ReferralEvent> events,
                                            std::vector<std::string> references,
                                            Store* store = nullptr) {
-    absl::StatusOr<Applied> applied = (store != nullptr ? store : store_.get())
-                                          ->Apply({.referral = ReferralPut{
-                                                       .record = r,
-                                                       .events = std::move(events),
-                                                       .idempotency_scope =
-                                                           r.submission().referrer().ods_code(),
-                                                       .reference_candidates = std::move(references)}});
+    absl::StatusOr<Applied> applied =
+        (store != nullptr ? store : store_.get())
+            ->Apply(
+                {.referral = ReferralPut{.record = r,
+                                         .events = std::move(events),
+                                         .idempotency_scope = r.submission().referrer().ods_code(),
+                                         .reference_candidates = std::move(references)}});
     if (!applied.ok()) return applied.status();
     return CreateOutcome{.created = !applied->replayed, .referral = std::move(applied->referral)};
   }
@@ -98,7 +98,8 @@ class ReferralStoreTest : public ::testing::Test {
     e.set_type(v1::ReferralEvent::TYPE_STATUS_CHANGED);
     e.set_previous_status(current.status());
     e.set_status(status);
-    return store_->Apply({.referral = ReferralPut{.record = next, .before = current, .events = {e}}});
+    return store_->Apply(
+        {.referral = ReferralPut{.record = next, .before = current, .events = {e}}});
   }
 
   // Creates and returns the stored referral, advancing the clock 1s.
@@ -298,8 +299,8 @@ TEST_F(ReferralStoreTest, ReadEventsFiltersAndReportsScanPosition) {
   CreateOk(MakeReferral("b", "RV5"));
   const auto c = CreateOk(MakeReferral("c", "G85001"));
   uint64_t scanned = 0;
-  ASSERT_OK_AND_ASSIGN(auto events,
-                       store_->events().ReadEvents(0, 10, {.referrer_ods_code = "G85001"}, &scanned));
+  ASSERT_OK_AND_ASSIGN(
+      auto events, store_->events().ReadEvents(0, 10, {.referrer_ods_code = "G85001"}, &scanned));
   ASSERT_THAT(events, SizeIs(2));
   EXPECT_EQ(events[0].referral_id(), a.referral_id());
   EXPECT_EQ(events[1].referral_id(), c.referral_id());

@@ -37,7 +37,9 @@ struct ServiceStack {
   // directory; without it, referrals are triaged only.
   ServiceStack(absl::Time start, uint64_t seed, bool with_directory = false,
                storage::StoreOptions store_options = {})
-      : clock(start), ids(clock, seed), with_directory_(with_directory),
+      : clock(start),
+        ids(clock, seed),
+        with_directory_(with_directory),
         store_options_(std::move(store_options)) {
     store_options_.data_dir = dir.Sub("db");
     Open();

@@ -35,8 +35,7 @@ MATCHER_P2(StatusIs, code, message_matcher, "has code " + absl::StatusCodeToStri
   const absl::Status& s = GetStatus(arg);
   *result_listener << "status is " << s.ToString();
   return s.code() == code &&
-         ::testing::ExplainMatchResult(message_matcher, std::string(s.message()),
-                                       result_listener);
+         ::testing::ExplainMatchResult(message_matcher, std::string(s.message()), result_listener);
 }
 
 }  // namespace signpost::testing
@@ -45,9 +44,9 @@ MATCHER_P2(StatusIs, code, message_matcher, "has code " + absl::StatusCodeToStri
 #define SP_TEST_CONCAT_(a, b) SP_TEST_CONCAT_INNER_(a, b)
 #define ASSERT_OK_AND_ASSIGN(lhs, expr) \
   ASSERT_OK_AND_ASSIGN_IMPL_(SP_TEST_CONCAT_(statusor_, __LINE__), lhs, expr)
-#define ASSERT_OK_AND_ASSIGN_IMPL_(statusor, lhs, expr)            \
-  auto statusor = (expr);                                          \
-  ASSERT_TRUE(statusor.ok()) << statusor.status().ToString();      \
+#define ASSERT_OK_AND_ASSIGN_IMPL_(statusor, lhs, expr)       \
+  auto statusor = (expr);                                     \
+  ASSERT_TRUE(statusor.ok()) << statusor.status().ToString(); \
   lhs = std::move(statusor).value()
 #define ASSERT_OK(expr) ASSERT_THAT(expr, ::signpost::testing::IsOk())
 #define EXPECT_OK(expr) EXPECT_THAT(expr, ::signpost::testing::IsOk())

@@ -1,9 +1,9 @@
 #include "transport/grpc_status.h"
 
 #include "gmock/gmock.h"
-#include "gtest/gtest.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "gtest/gtest.h"
 #include "tests/testing/violations.h"
 
 namespace signpost::transport {
@@ -28,8 +28,8 @@ TEST(GrpcStatusTest, InternalDetailIsHiddenFromClients) {
 }
 
 TEST(GrpcStatusTest, FieldViolationsSurviveTheRoundTrip) {
-  absl::Status s = InvalidArgument("referral", 
-      {{"submission.person.nhs_number", "bad"}, {"request_id", "is required"}});
+  absl::Status s = InvalidArgument(
+      "referral", {{"submission.person.nhs_number", "bad"}, {"request_id", "is required"}});
   grpc::Status g = ToGrpcStatus(s);
   EXPECT_FALSE(g.error_details().empty());
   absl::Status back = FromGrpcStatus(g);

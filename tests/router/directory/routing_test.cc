@@ -29,8 +29,8 @@ struct Demo {
 const Demo& LoadDemo() {
   static const Demo* const kDemo = [] {
     auto* d = new Demo();
-    const OrukImport imported =
-        ImportOrukJson(testing::ReadTextFile(SIGNPOST_DEMO_DIRECTORY "/demo_services.json"), "demo");
+    const OrukImport imported = ImportOrukJson(
+        testing::ReadTextFile(SIGNPOST_DEMO_DIRECTORY "/demo_services.json"), "demo");
     EXPECT_TRUE(imported.errors.empty());
     d->directory = DirectorySnapshot::Build(imported.services);
     v1::DirectoryRoster roster;
@@ -73,24 +73,34 @@ const std::vector<RouteCase>& Cases() {
   static const auto* const kCases = new std::vector<RouteCase>{
       {"crisis_sunday_2am_goes_to_24_7_only",
        [](S& s) { s.mutable_risk()->set_to_self(v1::RISK_LEVEL_IMMINENT); },
-       v1::ROUTING_OUTCOME_ROUTED, "", {"crisis-assessment-clinic", "wellbeing-house"}, "", "",
+       v1::ROUTING_OUTCOME_ROUTED,
+       "",
+       {"crisis-assessment-clinic", "wellbeing-house"},
+       "",
+       "",
        testing::SundayNight()},
       {"crisis_weekday_can_use_day_clinic_or_24_7",
        [](S& s) { s.mutable_risk()->set_to_self(v1::RISK_LEVEL_IMMINENT); },
-       v1::ROUTING_OUTCOME_ROUTED, "", {"wellbeing-house"}},
+       v1::ROUTING_OUTCOME_ROUTED,
+       "",
+       {"wellbeing-house"}},
       {"depression_routine_central_pcn_has_capacity",
        [](S& s) {
          s.add_presenting_needs(v1::PRESENTING_NEED_BIPOLAR);
          s.mutable_risk()->set_to_self(v1::RISK_LEVEL_MEDIUM);
        },
-       v1::ROUTING_OUTCOME_ROUTED, "cmht-central", {"cmht-north", "cmht-south"}},
+       v1::ROUTING_OUTCOME_ROUTED,
+       "cmht-central",
+       {"cmht-north", "cmht-south"}},
       {"south_pcn_cmht_full_so_not_routed_there",
        [](S& s) {
          s.mutable_person()->set_registered_gp_practice_ods("G85008");
          s.add_presenting_needs(v1::PRESENTING_NEED_PERSONALITY_DISORDER);
          s.mutable_risk()->set_to_self(v1::RISK_LEVEL_MEDIUM);
        },
-       v1::ROUTING_OUTCOME_ROUTED, "personality-disorder-service", {"cmht-south", "cmht-central"}},
+       v1::ROUTING_OUTCOME_ROUTED,
+       "personality-disorder-service",
+       {"cmht-south", "cmht-central"}},
       {"self_referral_talking_therapies_with_turkish_speaker",
        [](S& s) {
          s.set_channel(v1::SOURCE_CHANNEL_SELF);  // PCN practitioners take GP referrals only
@@ -99,47 +109,68 @@ const std::vector<RouteCase>& Cases() {
          s.mutable_risk()->set_to_self(v1::RISK_LEVEL_LOW);
          s.mutable_person()->mutable_communication()->set_interpreter_language("turkish");
        },
-       v1::ROUTING_OUTCOME_ROUTED, "talking-therapies", {}, "cm-talking-therapies-1"},
+       v1::ROUTING_OUTCOME_ROUTED,
+       "talking-therapies",
+       {},
+       "cm-talking-therapies-1"},
       {"polish_speaker_gets_polish_case_manager",
        [](S& s) {
          s.add_presenting_needs(v1::PRESENTING_NEED_BIPOLAR);
          s.mutable_risk()->set_to_self(v1::RISK_LEVEL_MEDIUM);
          s.mutable_person()->mutable_communication()->set_interpreter_language("Polish");
        },
-       v1::ROUTING_OUTCOME_ROUTED, "cmht-central", {}, "cm-cmht-central-1"},
+       v1::ROUTING_OUTCOME_ROUTED,
+       "cmht-central",
+       {},
+       "cm-cmht-central-1"},
       {"continuity_keeps_existing_case_manager",
        [](S& s) {
          s.add_presenting_needs(v1::PRESENTING_NEED_BIPOLAR);
          s.mutable_risk()->set_to_self(v1::RISK_LEVEL_MEDIUM);
          s.mutable_person()->mutable_communication()->set_interpreter_language("Polish");
        },
-       v1::ROUTING_OUTCOME_ROUTED, "cmht-central", {}, "cm-cmht-central-2", "", testing::InHours(),
+       v1::ROUTING_OUTCOME_ROUTED,
+       "cmht-central",
+       {},
+       "cm-cmht-central-2",
+       "",
+       testing::InHours(),
        "cm-cmht-central-2"},
       {"first_episode_psychosis_to_eip",
        [](S& s) {
          s.add_presenting_needs(v1::PRESENTING_NEED_PSYCHOSIS);
          s.set_story("Paranoid and hearing voices for a month.");
        },
-       v1::ROUTING_OUTCOME_ROUTED, "eip-service", {"hearing-voices-group"}, "", "hearing-voices-group"},
+       v1::ROUTING_OUTCOME_ROUTED,
+       "eip-service",
+       {"hearing-voices-group"},
+       "",
+       "hearing-voices-group"},
       {"age_17_49_goes_to_camhs",
        [](S& s) {
          testing::SetAgeOn(s, 17, 179);
          s.mutable_risk()->set_to_self(v1::RISK_LEVEL_MEDIUM);
        },
-       v1::ROUTING_OUTCOME_ROUTED, "camhs", {"young-adults-service", "cmht-central"}},
+       v1::ROUTING_OUTCOME_ROUTED,
+       "camhs",
+       {"young-adults-service", "cmht-central"}},
       {"age_17_5_may_use_young_adults_service",
        [](S& s) {
          testing::SetAgeOn(s, 17, 184);
          s.mutable_risk()->set_to_self(v1::RISK_LEVEL_MEDIUM);
        },
-       v1::ROUTING_OUTCOME_ROUTED, "", {"cmht-central"}},
+       v1::ROUTING_OUTCOME_ROUTED,
+       "",
+       {"cmht-central"}},
       {"age_66_memory_to_older_adults_not_cmht",
        [](S& s) {
          testing::SetAgeOn(s, 66, 10);
          s.add_presenting_needs(v1::PRESENTING_NEED_MEMORY_COGNITION);
          s.mutable_risk()->set_to_self(v1::RISK_LEVEL_LOW);
        },
-       v1::ROUTING_OUTCOME_ROUTED, "", {"cmht-central", "cmht-north", "cmht-south"}},
+       v1::ROUTING_OUTCOME_ROUTED,
+       "",
+       {"cmht-central", "cmht-north", "cmht-south"}},
       {"out_of_area_postcode_is_unmatched_with_reasons",
        [](S& s) {
          s.mutable_person()->set_postcode("M1 1AE");
@@ -147,27 +178,43 @@ const std::vector<RouteCase>& Cases() {
          s.add_presenting_needs(v1::PRESENTING_NEED_BIPOLAR);
          s.mutable_risk()->set_to_self(v1::RISK_LEVEL_MEDIUM);
        },
-       v1::ROUTING_OUTCOME_UNMATCHED, "", {}},
+       v1::ROUTING_OUTCOME_UNMATCHED,
+       "",
+       {}},
       {"housing_only_band_f_is_signposted",
        [](S& s) { s.add_presenting_needs(v1::PRESENTING_NEED_HOUSING); },
-       v1::ROUTING_OUTCOME_SIGNPOSTED, "", {}, "", "housing-support"},
+       v1::ROUTING_OUTCOME_SIGNPOSTED,
+       "",
+       {},
+       "",
+       "housing-support"},
       {"advice_only_band_g_is_signposted",
        [](S& s) { s.add_presenting_needs(v1::PRESENTING_NEED_ADVICE_ONLY); },
-       v1::ROUTING_OUTCOME_SIGNPOSTED, "", {}, "", "advice-line"},
+       v1::ROUTING_OUTCOME_SIGNPOSTED,
+       "",
+       {},
+       "",
+       "advice-line"},
       {"carer_is_offered_carers_centre_alongside",
        [](S& s) {
          s.add_presenting_needs(v1::PRESENTING_NEED_LOW_MOOD_DEPRESSION);
          s.add_presenting_needs(v1::PRESENTING_NEED_CARER_STRAIN);
          s.mutable_risk()->set_to_self(v1::RISK_LEVEL_LOW);
        },
-       v1::ROUTING_OUTCOME_ROUTED, "", {}, "", "carers-centre"},
+       v1::ROUTING_OUTCOME_ROUTED,
+       "",
+       {},
+       "",
+       "carers-centre"},
       {"stated_preference_ranks_an_eligible_service_first",
        [](S& s) {
          s.add_presenting_needs(v1::PRESENTING_NEED_ANXIETY);
          s.mutable_risk()->set_to_self(v1::RISK_LEVEL_LOW);
          s.mutable_preferences()->add_preferred_service_ids("talking-therapies");
        },
-       v1::ROUTING_OUTCOME_ROUTED, "talking-therapies", {}},
+       v1::ROUTING_OUTCOME_ROUTED,
+       "talking-therapies",
+       {}},
       {"declined_service_is_never_used",
        [](S& s) {
          s.add_presenting_needs(v1::PRESENTING_NEED_ANXIETY);
@@ -175,14 +222,20 @@ const std::vector<RouteCase>& Cases() {
          s.mutable_preferences()->add_declined_service_ids("pcn-mh-practitioners");
          s.mutable_preferences()->add_declined_service_ids("peer-support");
        },
-       v1::ROUTING_OUTCOME_ROUTED, "", {"pcn-mh-practitioners"}},
+       v1::ROUTING_OUTCOME_ROUTED,
+       "",
+       {"pcn-mh-practitioners"}},
       {"employment_need_offers_ips",
        [](S& s) {
          s.add_presenting_needs(v1::PRESENTING_NEED_ANXIETY);
          s.add_presenting_needs(v1::PRESENTING_NEED_EMPLOYMENT);
          s.mutable_risk()->set_to_self(v1::RISK_LEVEL_LOW);
        },
-       v1::ROUTING_OUTCOME_ROUTED, "", {}, "", "ips-employment"},
+       v1::ROUTING_OUTCOME_ROUTED,
+       "",
+       {},
+       "",
+       "ips-employment"},
   };
   return *kCases;
 }
@@ -271,9 +324,9 @@ TEST(RoutingTest, EveryReferralEndsWithAnOwnerAndCrisisNeverGoesToAClosedService
           s.mutable_risk()->set_to_self(static_cast<v1::RiskLevel>(risk));
           if (need) s.add_presenting_needs(static_cast<v1::PresentingNeed>(need));
           const auto d = demo.triage->Evaluate({.submission = s, .received_at = at});
-          const auto r = RouteReferral(
-              {.submission = s, .triage = d, .received_at = at, .zone = London()},
-              *demo.directory, demo.roster);
+          const auto r =
+              RouteReferral({.submission = s, .triage = d, .received_at = at, .zone = London()},
+                            *demo.directory, demo.roster);
           ASSERT_NE(r.outcome(), v1::ROUTING_OUTCOME_UNSPECIFIED);
           ASSERT_FALSE(r.owner().empty());
           if (r.outcome() == v1::ROUTING_OUTCOME_ROUTED &&

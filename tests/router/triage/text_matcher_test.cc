@@ -20,9 +20,8 @@ struct Case {
 class NegationTableTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(NegationTableTest, ClassifiesMatch) {
-  auto m = TextMatcher::Create({"suicidal (thoughts|ideation)", "thoughts of harming others",
-                                "self[- ]?harm"},
-                               Negation());
+  auto m = TextMatcher::Create(
+      {"suicidal (thoughts|ideation)", "thoughts of harming others", "self[- ]?harm"}, Negation());
   ASSERT_TRUE(m.ok()) << m.status();
   const TextHits hits = (*m)->Match(GetParam().text);
   bool any_positive = false;
@@ -42,12 +41,10 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         Case{"Denies suicidal thoughts.", false, "denies"},
         Case{"denies any suicidal ideation", false, "denies"},
-        Case{"No thoughts of harming others", false, "no"},
-        Case{"no self-harm", false, "no"},
+        Case{"No thoughts of harming others", false, "no"}, Case{"no self-harm", false, "no"},
         Case{"No evidence of self harm", false, "no evidence of"},
         Case{"He doesn't have suicidal thoughts", false, "doesn't"},
-        Case{"Suicidal thoughts daily", true, ""},
-        Case{"Has suicidal thoughts", true, ""},
+        Case{"Suicidal thoughts daily", true, ""}, Case{"Has suicidal thoughts", true, ""},
         // A clause end stops the cue.
         Case{"Not sleeping. Suicidal thoughts daily", true, ""},
         Case{"Not eating, suicidal thoughts daily", true, ""},
@@ -70,8 +67,8 @@ TEST(TextMatcherTest, CaseInsensitiveAndReportsPhrase) {
 
 TEST(TextMatcherTest, BadPatternIsRejectedWithItsText) {
   auto m = TextMatcher::Create({"ok", "(unclosed"}, Negation());
-  EXPECT_THAT(m, testing::StatusIs(absl::StatusCode::kInvalidArgument,
-                                   ::testing::HasSubstr("(unclosed")));
+  EXPECT_THAT(
+      m, testing::StatusIs(absl::StatusCode::kInvalidArgument, ::testing::HasSubstr("(unclosed")));
 }
 
 TEST(TextMatcherTest, EmptyInputsAreFine) {
@@ -93,9 +90,8 @@ namespace {
 // free found by the rule-set fuzzer). Upper-case, multi-word and long cues
 // must be stored intact and reported as written.
 TEST(TextMatcherTest, CuesAreCopiedIntactAndLowerCased) {
-  auto m = TextMatcher::Create(
-      {"suicidal thoughts"},
-      {{"NO EVIDENCE OF", "Has Categorically Never Reported Any"}, 3, {}});
+  auto m = TextMatcher::Create({"suicidal thoughts"},
+                               {{"NO EVIDENCE OF", "Has Categorically Never Reported Any"}, 3, {}});
   ASSERT_TRUE(m.ok());
   TextHits a = (*m)->Match("no evidence of suicidal thoughts");
   ASSERT_EQ(a.negated[0].size(), 1u);

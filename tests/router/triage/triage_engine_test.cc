@@ -20,18 +20,66 @@ using ::testing::HasSubstr;
 
 // A small valid rule set; tests append or break things.
 constexpr char kMinimal[] = R"pb(
-version: "t1"
-time_zone: "Europe/London"
-default_band: URGENCY_BAND_E
-bands { band: URGENCY_BAND_B label: "4h" respond_within { seconds: 14400 } mhsds_priority: 4 fhir_priority: "asap" source: "test" }
-bands { band: URGENCY_BAND_C label: "24h" respond_within { seconds: 86400 } mhsds_priority: 2 fhir_priority: "urgent" source: "test" }
-bands { band: URGENCY_BAND_E label: "4w" respond_within { seconds: 2419200 } mhsds_priority: 3 fhir_priority: "routine" source: "test" }
-negation { cues: ["no", "denies"] window_words: 3 }
-in_hours { weekdays: [1, 2, 3, 4, 5] opens: "09:00" closes: "17:00" }
-pathways { id: "eip" description: "EIP" clock { seconds: 1209600 } }
-rules { id: "high" description: "high risk" when { risk_to_self_in: [RISK_LEVEL_HIGH] } band: URGENCY_BAND_C }
-rules { id: "plan" description: "plan" when { story_matches_any: ["plan to die"] } band: URGENCY_BAND_B }
-rules { id: "psychosis" description: "psychosis" when { needs_any: [PRESENTING_NEED_PSYCHOSIS] } pathways: ["eip"] flags: [TRIAGE_FLAG_NEEDS_CLINICIAN_REVIEW] }
+  version: "t1"
+  time_zone: "Europe/London"
+  default_band: URGENCY_BAND_E
+  bands {
+    band: URGENCY_BAND_B
+    label: "4h"
+    respond_within { seconds: 14400 }
+    mhsds_priority: 4
+    fhir_priority: "asap"
+    source: "test"
+  }
+  bands {
+    band: URGENCY_BAND_C
+    label: "24h"
+    respond_within { seconds: 86400 }
+    mhsds_priority: 2
+    fhir_priority: "urgent"
+    source: "test"
+  }
+  bands {
+    band: URGENCY_BAND_E
+    label: "4w"
+    respond_within { seconds: 2419200 }
+    mhsds_priority: 3
+    fhir_priority: "routine"
+    source: "test"
+  }
+  negation {
+    cues: [ "no", "denies" ]
+    window_words: 3
+  }
+  in_hours {
+    weekdays: [ 1, 2, 3, 4, 5 ]
+    opens: "09:00"
+    closes: "17:00"
+  }
+  pathways {
+    id: "eip"
+    description: "EIP"
+    clock { seconds: 1209600 }
+  }
+  rules {
+    id: "high"
+    description: "high risk"
+    when { risk_to_self_in: [ RISK_LEVEL_HIGH ] }
+    band: URGENCY_BAND_C
+  }
+  rules {
+    id: "plan"
+    description: "plan"
+    when { story_matches_any: [ "plan to die" ] }
+    band: URGENCY_BAND_B
+  }
+  rules {
+    id: "psychosis"
+    description: "psychosis"
+    when { needs_any: [ PRESENTING_NEED_PSYCHOSIS ] }
+    pathways: [ "eip" ]
+    flags: [ TRIAGE_FLAG_NEEDS_CLINICIAN_REVIEW ]
+  }
 )pb";
 
 std::shared_ptr<const TriageEngine> Load(const std::string& text) {
@@ -52,9 +100,9 @@ TEST(RuleLoaderTest, DefaultRulesLoad) {
 TEST(RuleLoaderTest, SyntaxErrorReportsLineAndColumn) {
   std::string text = std::string(kMinimal) + "\nrules { id: \"x\" when { bogus_field: 1 } }\n";
   auto engine = TriageEngine::FromText(text);
-  EXPECT_THAT(engine, StatusIs(absl::StatusCode::kInvalidArgument,
-                               ::testing::AllOf(HasSubstr("line 15 column"),
-                                                HasSubstr("bogus_field"))));
+  EXPECT_THAT(engine,
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       ::testing::AllOf(HasSubstr("line 15 column"), HasSubstr("bogus_field"))));
 }
 
 TEST(RuleLoaderTest, UnknownEnumNameIsAnError) {
@@ -88,41 +136,92 @@ TEST_P(RuleSetValidationTest, RejectsWithLocatedReason) {
 INSTANTIATE_TEST_SUITE_P(
     Table, RuleSetValidationTest,
     ::testing::Values(
-        BrokenCase{"band_without_definition",
-                   R"pb(rules { id: "d" description: "d" when { risk_to_self_in: [RISK_LEVEL_MEDIUM] } band: URGENCY_BAND_D })pb",
+        BrokenCase{"band_without_definition", R"pb(rules {
+                                                     id: "d"
+                                                     description: "d"
+                                                     when { risk_to_self_in: [ RISK_LEVEL_MEDIUM ] }
+                                                     band: URGENCY_BAND_D
+                                                   })pb",
                    "band URGENCY_BAND_D has no band definition"},
-        BrokenCase{"duplicate_rule_id",
-                   R"pb(rules { id: "high" description: "again" when { risk_to_others_in: [RISK_LEVEL_HIGH] } band: URGENCY_BAND_C })pb",
+        BrokenCase{"duplicate_rule_id", R"pb(rules {
+                                               id: "high"
+                                               description: "again"
+                                               when { risk_to_others_in: [ RISK_LEVEL_HIGH ] }
+                                               band: URGENCY_BAND_C
+                                             })pb",
                    "duplicate id"},
         BrokenCase{"same_condition_different_band",
-                   R"pb(rules { id: "high2" description: "x" when { risk_to_self_in: [RISK_LEVEL_HIGH] } band: URGENCY_BAND_B })pb",
+                   R"pb(rules {
+                          id: "high2"
+                          description: "x"
+                          when { risk_to_self_in: [ RISK_LEVEL_HIGH ] }
+                          band: URGENCY_BAND_B
+                        })pb",
                    "same condition as rule \"high\""},
-        BrokenCase{"empty_condition",
-                   R"pb(rules { id: "empty" description: "x" when {} band: URGENCY_BAND_C })pb",
+        BrokenCase{"empty_condition", R"pb(rules {
+                                             id: "empty"
+                                             description: "x"
+                                             when {}
+                                             band: URGENCY_BAND_C
+                                           })pb",
                    "has no condition"},
-        BrokenCase{"no_outcome",
-                   R"pb(rules { id: "nothing" description: "x" when { out_of_hours: true } })pb",
+        BrokenCase{"no_outcome", R"pb(rules {
+                                        id: "nothing"
+                                        description: "x"
+                                        when { out_of_hours: true }
+                                      })pb",
                    "has no outcome"},
-        BrokenCase{"bad_regex",
-                   R"pb(rules { id: "re" description: "x" when { story_matches_any: ["(unclosed"] } band: URGENCY_BAND_C })pb",
+        BrokenCase{"bad_regex", R"pb(rules {
+                                       id: "re"
+                                       description: "x"
+                                       when { story_matches_any: [ "(unclosed" ] }
+                                       band: URGENCY_BAND_C
+                                     })pb",
                    "not valid RE2"},
-        BrokenCase{"unknown_pathway",
-                   R"pb(rules { id: "p" description: "x" when { out_of_hours: true } pathways: ["nowhere"] })pb",
+        BrokenCase{"unknown_pathway", R"pb(rules {
+                                             id: "p"
+                                             description: "x"
+                                             when { out_of_hours: true }
+                                             pathways: [ "nowhere" ]
+                                           })pb",
                    "pathway \"nowhere\" is not defined"},
-        BrokenCase{"bad_age_range",
-                   R"pb(rules { id: "age" description: "x" when { min_age_years: 30 max_age_years: 20 } band: URGENCY_BAND_C })pb",
+        BrokenCase{"bad_age_range", R"pb(rules {
+                                           id: "age"
+                                           description: "x"
+                                           when { min_age_years: 30 max_age_years: 20 }
+                                           band: URGENCY_BAND_C
+                                         })pb",
                    "age range"},
-        BrokenCase{"unknown_legal_status",
-                   R"pb(rules { id: "mha" description: "x" when { legal_status_in: ["11"] } band: URGENCY_BAND_C })pb",
+        BrokenCase{"unknown_legal_status", R"pb(rules {
+                                                  id: "mha"
+                                                  description: "x"
+                                                  when { legal_status_in: [ "11" ] }
+                                                  band: URGENCY_BAND_C
+                                                })pb",
                    "not a UK Core legal status code"},
-        BrokenCase{"band_defined_twice",
-                   R"pb(bands { band: URGENCY_BAND_C label: "dup" respond_within { seconds: 1 } mhsds_priority: 2 fhir_priority: "urgent" source: "x" })pb",
+        BrokenCase{"band_defined_twice", R"pb(bands {
+                                                band: URGENCY_BAND_C
+                                                label: "dup"
+                                                respond_within { seconds: 1 }
+                                                mhsds_priority: 2
+                                                fhir_priority: "urgent"
+                                                source: "x"
+                                              })pb",
                    "defined twice"},
-        BrokenCase{"band_clock_out_of_order",
-                   R"pb(bands { band: URGENCY_BAND_D label: "d" respond_within { seconds: 60 } mhsds_priority: 2 fhir_priority: "urgent" source: "x" })pb",
+        BrokenCase{"band_clock_out_of_order", R"pb(bands {
+                                                     band: URGENCY_BAND_D
+                                                     label: "d"
+                                                     respond_within { seconds: 60 }
+                                                     mhsds_priority: 2
+                                                     fhir_priority: "urgent"
+                                                     source: "x"
+                                                   })pb",
                    "responds faster than the more urgent band"},
-        BrokenCase{"missing_description",
-                   R"pb(rules { id: "nodesc" when { out_of_hours: true } band: URGENCY_BAND_C })pb",
+        BrokenCase{"missing_description", R"pb(rules {
+                                                 id: "nodesc"
+                                                 when { out_of_hours: true }
+                                                 band: URGENCY_BAND_C
+                                               })pb",
                    "description is required"}),
     [](const ::testing::TestParamInfo<BrokenCase>& info) { return info.param.name; });
 
@@ -130,9 +229,10 @@ TEST(RuleLoaderTest, IncompleteBandDefinitionIsRejected) {
   const std::string text = absl::StrReplaceAll(
       kMinimal, {{"bands { band: URGENCY_BAND_C label: \"24h\" respond_within { seconds: 86400 }",
                   "bands { band: URGENCY_BAND_C label: \"24h\""}});
-  EXPECT_THAT(TriageEngine::FromText(text),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("needs exactly one of respond_within or no_face_to_face_response")));
+  EXPECT_THAT(
+      TriageEngine::FromText(text),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("needs exactly one of respond_within or no_face_to_face_response")));
 }
 
 TEST(RuleLoaderTest, VersionIgnoresLayoutButTracksContent) {
@@ -173,7 +273,8 @@ TEST(TriageEngineTest, NegatedStoryDoesNotFireAndIsExplained) {
   auto engine = Load(kMinimal);
   v1::ReferralSubmission s = Neutral();
   s.set_story("Denies any plan to die.");
-  const v1::TriageDecision d = engine->Evaluate({.submission = s, .received_at = testing::InHours()});
+  const v1::TriageDecision d =
+      engine->Evaluate({.submission = s, .received_at = testing::InHours()});
   EXPECT_EQ(d.band(), v1::URGENCY_BAND_E);
   EXPECT_TRUE(d.default_band_applied());
   ASSERT_EQ(d.negated_matches_size(), 1);
@@ -200,7 +301,8 @@ TEST(TriageEngineTest, MissingRiskRaisesReviewNeverASlowerBand) {
   v1::ReferralSubmission s = Neutral();
   s.mutable_risk()->set_to_self(v1::RISK_LEVEL_HIGH);
   s.mutable_risk()->clear_to_others();
-  const v1::TriageDecision d = engine->Evaluate({.submission = s, .received_at = testing::InHours()});
+  const v1::TriageDecision d =
+      engine->Evaluate({.submission = s, .received_at = testing::InHours()});
   EXPECT_EQ(d.band(), v1::URGENCY_BAND_C);
   EXPECT_THAT(d.flags(), ::testing::Contains(v1::TRIAGE_FLAG_NEEDS_CLINICIAN_REVIEW));
   const auto& last = d.fired_rules(d.fired_rules_size() - 1);
@@ -218,23 +320,28 @@ TEST(TriageEngineTest, EvaluationIsDeterministic) {
   const auto first =
       engine->Evaluate({.submission = s, .received_at = testing::InHours()}).SerializeAsString();
   for (int i = 0; i < 20; ++i) {
-    EXPECT_EQ(engine->Evaluate({.submission = s, .received_at = testing::InHours()})
-                  .SerializeAsString(),
-              first);
+    EXPECT_EQ(
+        engine->Evaluate({.submission = s, .received_at = testing::InHours()}).SerializeAsString(),
+        first);
   }
 }
 
 TEST(TriageEngineTest, OpenReferralHookIsTestable) {
   const std::string text =
-      std::string(kMinimal) +
-      R"pb(rules { id: "open" description: "already open" when { has_open_referral: true } flags: [TRIAGE_FLAG_NEEDS_CLINICIAN_REVIEW] })pb";
+      std::string(kMinimal) + R"pb(rules {
+                                     id: "open"
+                                     description: "already open"
+                                     when { has_open_referral: true }
+                                     flags: [ TRIAGE_FLAG_NEEDS_CLINICIAN_REVIEW ]
+                                   })pb";
   auto engine = Load(text);
   v1::ReferralSubmission s = Neutral();
   s.mutable_risk()->set_to_self(v1::RISK_LEVEL_HIGH);
   auto without = engine->Evaluate({.submission = s, .received_at = testing::InHours()});
   auto with = engine->Evaluate(
       {.submission = s, .received_at = testing::InHours(), .has_open_referral = true});
-  EXPECT_THAT(without.flags(), ::testing::Not(::testing::Contains(v1::TRIAGE_FLAG_NEEDS_CLINICIAN_REVIEW)));
+  EXPECT_THAT(without.flags(),
+              ::testing::Not(::testing::Contains(v1::TRIAGE_FLAG_NEEDS_CLINICIAN_REVIEW)));
   EXPECT_THAT(with.flags(), ::testing::Contains(v1::TRIAGE_FLAG_NEEDS_CLINICIAN_REVIEW));
 }
 
@@ -248,8 +355,8 @@ TEST(TriageEnginePropertyTest, AddingAFiringRuleNeverLowersTheBand) {
   ASSERT_NE(base, nullptr);
   std::mt19937 rng(20261122);
   const std::vector<std::string> stories = {
-      "Low mood.", "Denies suicidal thoughts.", "Has a plan to jump.", "Hearing voices.",
-      "Taken an overdose.", "Wants advice only.", "Self-harming weekly.", ""};
+      "Low mood.",          "Denies suicidal thoughts.", "Has a plan to jump.",  "Hearing voices.",
+      "Taken an overdose.", "Wants advice only.",        "Self-harming weekly.", ""};
   const std::vector<v1::PresentingNeed> needs = {
       v1::PRESENTING_NEED_ANXIETY, v1::PRESENTING_NEED_PSYCHOSIS, v1::PRESENTING_NEED_HOUSING,
       v1::PRESENTING_NEED_ADVICE_ONLY, v1::PRESENTING_NEED_PERINATAL};

@@ -47,13 +47,13 @@ TEST(LocalFactsTest, OutOfHoursByDayTimeAndClosedDate) {
     return LocalFactsAt(absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), london), london,
                         hours);
   };
-  EXPECT_FALSE(at(2026, 11, 24, 9, 0).out_of_hours);   // Tue 09:00 opens
+  EXPECT_FALSE(at(2026, 11, 24, 9, 0).out_of_hours);  // Tue 09:00 opens
   EXPECT_FALSE(at(2026, 11, 24, 16, 59).out_of_hours);
-  EXPECT_TRUE(at(2026, 11, 24, 17, 0).out_of_hours);   // closes
+  EXPECT_TRUE(at(2026, 11, 24, 17, 0).out_of_hours);  // closes
   EXPECT_TRUE(at(2026, 11, 24, 8, 59).out_of_hours);
-  EXPECT_TRUE(at(2026, 11, 22, 2, 0).out_of_hours);    // Sunday
+  EXPECT_TRUE(at(2026, 11, 22, 2, 0).out_of_hours);  // Sunday
   EXPECT_EQ(at(2026, 11, 22, 2, 0).iso_weekday, 7);
-  EXPECT_TRUE(at(2026, 12, 25, 11, 0).out_of_hours);   // bank holiday
+  EXPECT_TRUE(at(2026, 12, 25, 11, 0).out_of_hours);  // bank holiday
   // Summer time: 09:30 BST is 08:30 UTC and must count as in hours.
   EXPECT_FALSE(at(2026, 7, 14, 9, 30).out_of_hours);
 }
