@@ -1,4 +1,4 @@
-// The referral lifecycle as a transition table (../shared/DOMAIN.md §7).
+// The referral lifecycle as a transition table (docs/DOMAIN.md §7).
 //
 //   received -> triaged -> routed -> accepted -> in progress -> closed
 //

@@ -1,5 +1,5 @@
 // NHS number parsing and Modulus 11 checking (ISB 0149; the algorithm and
-// test vectors are in ../shared/reference/nhsnumber/).
+// test vectors are in tests/data/, provenance in tests/data/PROVENANCE.md).
 //
 //   auto n = ParseNhsNumber("943 476 5919");  // "9434765919"
 //   FormatNhsNumber("9434765919");             // "943 476 5919"

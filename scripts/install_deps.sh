@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   # toolchain
   g++ cmake ninja-build pkg-config git
-  # libraries (../shared/ENGINEERING.md §3)
+  # libraries (docs/adr/0010-module-layout.md)
   libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev grpc-proto
   librocksdb-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev libre2-dev
   libspdlog-dev nlohmann-json3-dev

@@ -1,4 +1,4 @@
-// The holistic assessment (../shared/DOMAIN.md section 6): what a new
+// The holistic assessment (docs/DOMAIN.md §6): what a new
 // referral adds, what a merge fills in and an unmerge takes back, and the
 // limits an assessor's update must keep. Pure; thread-safe.
 //

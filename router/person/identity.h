@@ -1,6 +1,6 @@
 // Person identity without an NHS number: normalised demographics, the
 // blocking key stored people are indexed by, and the possible-duplicate
-// score (../shared/DOMAIN.md section 6).
+// score (docs/DOMAIN.md §6).
 //
 //   std::string key = DemographicKey(person.date_of_birth());   // "19870412"
 //   std::optional<DuplicateScore> s = ScorePossibleDuplicate(incoming, stored);
