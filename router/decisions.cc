@@ -31,12 +31,6 @@ absl::StatusOr<Decision> Move(v1::Referral r, v1::ReferralStatus to, std::string
   return Decision{std::move(r), {std::move(e)}};
 }
 
-bool CanRouteAgain(v1::ReferralStatus s) {
-  return s == v1::REFERRAL_STATUS_TRIAGED || s == v1::REFERRAL_STATUS_NEEDS_REVIEW ||
-         s == v1::REFERRAL_STATUS_UNMATCHED || s == v1::REFERRAL_STATUS_DECLINED ||
-         s == v1::REFERRAL_STATUS_SIGNPOSTED;
-}
-
 // The decision triage makes again, or the clinician's band in place of it.
 v1::TriageDecision RetriageDecision(const v1::Referral& r, const decide::RetriageCommand& cmd) {
   const absl::Time received = FromProtoTime(r.received_at());

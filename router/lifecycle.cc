@@ -62,6 +62,14 @@ bool CanTransition(v1::ReferralStatus from, v1::ReferralStatus to) {
   return Edges().count({from, to}) > 0;
 }
 
+bool CanRouteAgain(v1::ReferralStatus status) {
+  for (v1::ReferralStatus target : {v1::REFERRAL_STATUS_ROUTED, v1::REFERRAL_STATUS_SIGNPOSTED,
+                                    v1::REFERRAL_STATUS_UNMATCHED}) {
+    if (target != status && !CanTransition(status, target)) return false;
+  }
+  return IsOpen(status);
+}
+
 absl::Status CheckTransition(v1::ReferralStatus from, v1::ReferralStatus to) {
   if (CanTransition(from, to)) return absl::OkStatus();
   return absl::FailedPreconditionError(

@@ -29,6 +29,12 @@ bool IsOpen(signpost::v1::ReferralStatus status);
 // True when moving from `from` to `to` is a legal lifecycle step.
 bool CanTransition(signpost::v1::ReferralStatus from, signpost::v1::ReferralStatus to);
 
+// True when routing again is legal from `status`: whatever the routing
+// decides (ROUTED, SIGNPOSTED or UNMATCHED) is either no move or a legal
+// move in the table. Derived from the table, so the table stays the only
+// allow-list.
+bool CanRouteAgain(signpost::v1::ReferralStatus status);
+
 // OK if legal, else FAILED_PRECONDITION naming both statuses.
 [[nodiscard]] absl::Status CheckTransition(signpost::v1::ReferralStatus from,
                                            signpost::v1::ReferralStatus to);

@@ -52,4 +52,17 @@ TEST(LifecycleTest, IllegalTransitionIsFailedPreconditionNamingBoth) {
 }
 
 }  // namespace
+// Routing again is allowed exactly where every routing outcome is a legal
+// move (or no move) in the table.
+TEST(LifecycleTest, RoutingAgainFollowsTheTable) {
+  std::vector<v1::ReferralStatus> can;
+  for (v1::ReferralStatus s : AllStatuses()) {
+    if (CanRouteAgain(s)) can.push_back(s);
+  }
+  EXPECT_THAT(can,
+              ::testing::ElementsAre(v1::REFERRAL_STATUS_TRIAGED, v1::REFERRAL_STATUS_NEEDS_REVIEW,
+                                     v1::REFERRAL_STATUS_UNMATCHED, v1::REFERRAL_STATUS_SIGNPOSTED,
+                                     v1::REFERRAL_STATUS_DECLINED));
+}
+
 }  // namespace signpost::router

@@ -19,68 +19,22 @@ using ::signpost::testing::StatusIs;
 using ::testing::HasSubstr;
 
 // A small valid rule set; tests append or break things.
+// clang-format off
 constexpr char kMinimal[] = R"pb(
-  version: "t1"
-  time_zone: "Europe/London"
-  default_band: URGENCY_BAND_E
-  bands {
-    band: URGENCY_BAND_B
-    label: "4h"
-    respond_within { seconds: 14400 }
-    mhsds_priority: 4
-    fhir_priority: "asap"
-    source: "test"
-  }
-  bands {
-    band: URGENCY_BAND_C
-    label: "24h"
-    respond_within { seconds: 86400 }
-    mhsds_priority: 2
-    fhir_priority: "urgent"
-    source: "test"
-  }
-  bands {
-    band: URGENCY_BAND_E
-    label: "4w"
-    respond_within { seconds: 2419200 }
-    mhsds_priority: 3
-    fhir_priority: "routine"
-    source: "test"
-  }
-  negation {
-    cues: [ "no", "denies" ]
-    window_words: 3
-  }
-  in_hours {
-    weekdays: [ 1, 2, 3, 4, 5 ]
-    opens: "09:00"
-    closes: "17:00"
-  }
-  pathways {
-    id: "eip"
-    description: "EIP"
-    clock { seconds: 1209600 }
-  }
-  rules {
-    id: "high"
-    description: "high risk"
-    when { risk_to_self_in: [ RISK_LEVEL_HIGH ] }
-    band: URGENCY_BAND_C
-  }
-  rules {
-    id: "plan"
-    description: "plan"
-    when { story_matches_any: [ "plan to die" ] }
-    band: URGENCY_BAND_B
-  }
-  rules {
-    id: "psychosis"
-    description: "psychosis"
-    when { needs_any: [ PRESENTING_NEED_PSYCHOSIS ] }
-    pathways: [ "eip" ]
-    flags: [ TRIAGE_FLAG_NEEDS_CLINICIAN_REVIEW ]
-  }
+version: "t1"
+time_zone: "Europe/London"
+default_band: URGENCY_BAND_E
+bands { band: URGENCY_BAND_B label: "4h" respond_within { seconds: 14400 } mhsds_priority: 4 fhir_priority: "asap" source: "test" }
+bands { band: URGENCY_BAND_C label: "24h" respond_within { seconds: 86400 } mhsds_priority: 2 fhir_priority: "urgent" source: "test" }
+bands { band: URGENCY_BAND_E label: "4w" respond_within { seconds: 2419200 } mhsds_priority: 3 fhir_priority: "routine" source: "test" }
+negation { cues: ["no", "denies"] window_words: 3 }
+in_hours { weekdays: [1, 2, 3, 4, 5] opens: "09:00" closes: "17:00" }
+pathways { id: "eip" description: "EIP" clock { seconds: 1209600 } }
+rules { id: "high" description: "high risk" when { risk_to_self_in: [RISK_LEVEL_HIGH] } band: URGENCY_BAND_C }
+rules { id: "plan" description: "plan" when { story_matches_any: ["plan to die"] } band: URGENCY_BAND_B }
+rules { id: "psychosis" description: "psychosis" when { needs_any: [PRESENTING_NEED_PSYCHOSIS] } pathways: ["eip"] flags: [TRIAGE_FLAG_NEEDS_CLINICIAN_REVIEW] }
 )pb";
+// clang-format on
 
 std::shared_ptr<const TriageEngine> Load(const std::string& text) {
   auto engine = TriageEngine::FromText(text);
@@ -136,92 +90,74 @@ TEST_P(RuleSetValidationTest, RejectsWithLocatedReason) {
 INSTANTIATE_TEST_SUITE_P(
     Table, RuleSetValidationTest,
     ::testing::Values(
-        BrokenCase{"band_without_definition", R"pb(rules {
-                                                     id: "d"
-                                                     description: "d"
-                                                     when { risk_to_self_in: [ RISK_LEVEL_MEDIUM ] }
-                                                     band: URGENCY_BAND_D
-                                                   })pb",
-                   "band URGENCY_BAND_D has no band definition"},
-        BrokenCase{"duplicate_rule_id", R"pb(rules {
-                                               id: "high"
-                                               description: "again"
-                                               when { risk_to_others_in: [ RISK_LEVEL_HIGH ] }
-                                               band: URGENCY_BAND_C
-                                             })pb",
-                   "duplicate id"},
-        BrokenCase{"same_condition_different_band",
-                   R"pb(rules {
-                          id: "high2"
-                          description: "x"
-                          when { risk_to_self_in: [ RISK_LEVEL_HIGH ] }
-                          band: URGENCY_BAND_B
-                        })pb",
-                   "same condition as rule \"high\""},
-        BrokenCase{"empty_condition", R"pb(rules {
-                                             id: "empty"
-                                             description: "x"
-                                             when {}
-                                             band: URGENCY_BAND_C
-                                           })pb",
+        BrokenCase{
+            "band_without_definition",
+            // clang-format off
+                   R"pb(rules { id: "d" description: "d" when { risk_to_self_in: [RISK_LEVEL_MEDIUM] } band: URGENCY_BAND_D })pb",
+            // clang-format on
+            "band URGENCY_BAND_D has no band definition"},
+        BrokenCase{
+            "duplicate_rule_id",
+            // clang-format off
+                   R"pb(rules { id: "high" description: "again" when { risk_to_others_in: [RISK_LEVEL_HIGH] } band: URGENCY_BAND_C })pb",
+            // clang-format on
+            "duplicate id"},
+        BrokenCase{
+            "same_condition_different_band",
+            // clang-format off
+                   R"pb(rules { id: "high2" description: "x" when { risk_to_self_in: [RISK_LEVEL_HIGH] } band: URGENCY_BAND_B })pb",
+            // clang-format on
+            "same condition as rule \"high\""},
+        BrokenCase{"empty_condition",
+                   // clang-format off
+                   R"pb(rules { id: "empty" description: "x" when {} band: URGENCY_BAND_C })pb",
+                   // clang-format on
                    "has no condition"},
-        BrokenCase{"no_outcome", R"pb(rules {
-                                        id: "nothing"
-                                        description: "x"
-                                        when { out_of_hours: true }
-                                      })pb",
+        BrokenCase{"no_outcome",
+                   // clang-format off
+                   R"pb(rules { id: "nothing" description: "x" when { out_of_hours: true } })pb",
+                   // clang-format on
                    "has no outcome"},
-        BrokenCase{"bad_regex", R"pb(rules {
-                                       id: "re"
-                                       description: "x"
-                                       when { story_matches_any: [ "(unclosed" ] }
-                                       band: URGENCY_BAND_C
-                                     })pb",
-                   "not valid RE2"},
-        BrokenCase{"unknown_pathway", R"pb(rules {
-                                             id: "p"
-                                             description: "x"
-                                             when { out_of_hours: true }
-                                             pathways: [ "nowhere" ]
-                                           })pb",
-                   "pathway \"nowhere\" is not defined"},
-        BrokenCase{"bad_age_range", R"pb(rules {
-                                           id: "age"
-                                           description: "x"
-                                           when { min_age_years: 30 max_age_years: 20 }
-                                           band: URGENCY_BAND_C
-                                         })pb",
-                   "age range"},
-        BrokenCase{"unknown_legal_status", R"pb(rules {
-                                                  id: "mha"
-                                                  description: "x"
-                                                  when { legal_status_in: [ "11" ] }
-                                                  band: URGENCY_BAND_C
-                                                })pb",
-                   "not a UK Core legal status code"},
-        BrokenCase{"band_defined_twice", R"pb(bands {
-                                                band: URGENCY_BAND_C
-                                                label: "dup"
-                                                respond_within { seconds: 1 }
-                                                mhsds_priority: 2
-                                                fhir_priority: "urgent"
-                                                source: "x"
-                                              })pb",
-                   "defined twice"},
-        BrokenCase{"band_clock_out_of_order", R"pb(bands {
-                                                     band: URGENCY_BAND_D
-                                                     label: "d"
-                                                     respond_within { seconds: 60 }
-                                                     mhsds_priority: 2
-                                                     fhir_priority: "urgent"
-                                                     source: "x"
-                                                   })pb",
-                   "responds faster than the more urgent band"},
-        BrokenCase{"missing_description", R"pb(rules {
-                                                 id: "nodesc"
-                                                 when { out_of_hours: true }
-                                                 band: URGENCY_BAND_C
-                                               })pb",
+        BrokenCase{
+            "bad_regex",
+            // clang-format off
+                   R"pb(rules { id: "re" description: "x" when { story_matches_any: ["(unclosed"] } band: URGENCY_BAND_C })pb",
+            // clang-format on
+            "not valid RE2"},
+        BrokenCase{
+            "unknown_pathway",
+            // clang-format off
+                   R"pb(rules { id: "p" description: "x" when { out_of_hours: true } pathways: ["nowhere"] })pb",
+            // clang-format on
+            "pathway \"nowhere\" is not defined"},
+        BrokenCase{
+            "bad_age_range",
+            // clang-format off
+                   R"pb(rules { id: "age" description: "x" when { min_age_years: 30 max_age_years: 20 } band: URGENCY_BAND_C })pb",
+            // clang-format on
+            "age range"},
+        BrokenCase{
+            "unknown_legal_status",
+            // clang-format off
+                   R"pb(rules { id: "mha" description: "x" when { legal_status_in: ["11"] } band: URGENCY_BAND_C })pb",
+            // clang-format on
+            "not a UK Core legal status code"},
+        BrokenCase{
+            "band_defined_twice",
+            // clang-format off
+                   R"pb(bands { band: URGENCY_BAND_C label: "dup" respond_within { seconds: 1 } mhsds_priority: 2 fhir_priority: "urgent" source: "x" })pb",
+            // clang-format on
+            "defined twice"},
+        BrokenCase{
+            "band_clock_out_of_order",
+            // clang-format off
+                   R"pb(bands { band: URGENCY_BAND_D label: "d" respond_within { seconds: 60 } mhsds_priority: 2 fhir_priority: "urgent" source: "x" })pb",
+            // clang-format on
+            "responds faster than the more urgent band"},
+        BrokenCase{"missing_description",
+                   // clang-format off
+                   R"pb(rules { id: "nodesc" when { out_of_hours: true } band: URGENCY_BAND_C })pb",
+                   // clang-format on
                    "description is required"}),
     [](const ::testing::TestParamInfo<BrokenCase>& info) { return info.param.name; });
 
@@ -328,12 +264,10 @@ TEST(TriageEngineTest, EvaluationIsDeterministic) {
 
 TEST(TriageEngineTest, OpenReferralHookIsTestable) {
   const std::string text =
-      std::string(kMinimal) + R"pb(rules {
-                                     id: "open"
-                                     description: "already open"
-                                     when { has_open_referral: true }
-                                     flags: [ TRIAGE_FLAG_NEEDS_CLINICIAN_REVIEW ]
-                                   })pb";
+      std::string(kMinimal) +
+      // clang-format off
+      R"pb(rules { id: "open" description: "already open" when { has_open_referral: true } flags: [TRIAGE_FLAG_NEEDS_CLINICIAN_REVIEW] })pb";
+  // clang-format on
   auto engine = Load(text);
   v1::ReferralSubmission s = Neutral();
   s.mutable_risk()->set_to_self(v1::RISK_LEVEL_HIGH);
