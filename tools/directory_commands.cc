@@ -9,10 +9,8 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/util/time_util.h"
 #include "proto/signpost/labels.h"
-#include "router/triage/triage_engine.h"
 #include "signpost/v1/directory_service.pb.h"
 #include "signpost/v1/referral_service.pb.h"
-#include "signpost/v1/triage_service.pb.h"
 #include "tools/cli.h"
 
 ABSL_FLAG(std::string, postcode, "", "directory search: the person's postcode.");
@@ -21,9 +19,6 @@ ABSL_FLAG(std::string, need, "", "directory search: presenting need, e.g. ANXIET
 ABSL_FLAG(std::string, pathway, "", "directory search: pathway id, e.g. eip.");
 ABSL_FLAG(bool, open_now, false, "directory search: only services open now.");
 ABSL_FLAG(bool, explain, false, "directory search: list excluded services and why.");
-ABSL_FLAG(std::string, rules_file, "", "triage: evaluate with this candidate rule file.");
-ABSL_FLAG(std::string, from, "", "rules replay: received at or after (RFC 3339).");
-ABSL_FLAG(std::string, to, "", "rules replay: received before (RFC 3339).");
 ABSL_DECLARE_FLAG(std::string, reason);
 
 namespace signpost::cli {
@@ -31,7 +26,6 @@ namespace {
 
 namespace v1 = ::signpost::v1;
 std::string Directory(const std::string& rpc) { return "signpost.v1.DirectoryService." + rpc; }
-std::string Triage(const std::string& rpc) { return "signpost.v1.TriageService." + rpc; }
 
 int Import(const Context& ctx) {
   v1::ImportDirectoryRequest request;
@@ -124,70 +118,6 @@ int Upsert(const Context& ctx) {
   return Invoke(ctx, Directory("UpsertService"), r);
 }
 
-int Evaluate(const Context& ctx) {
-  v1::SubmitReferralRequest submit;
-  if (!ParseJson("@" + ctx.args[0], &submit)) return 2;
-  v1::EvaluateReferralRequest request;
-  *request.mutable_submission() = submit.submission();
-  if (!absl::GetFlag(FLAGS_rules_file).empty() &&
-      !ReadFile(absl::GetFlag(FLAGS_rules_file), request.mutable_rule_set_text())) {
-    return 2;
-  }
-  return Invoke(ctx, Triage("EvaluateReferral"), request);
-}
-
-// Local validation of a rule file: no server needed.
-int RulesCheck(const Context& ctx) {
-  std::string text;
-  if (!ReadFile(ctx.args[0], &text)) return 2;
-  auto engine = router::TriageEngine::FromText(text);
-  if (!engine.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(engine.status().message()).c_str());
-    return 1;
-  }
-  std::printf("valid: version %s, %d rules\n", (*engine)->version().c_str(),
-              (*engine)->rule_set().rules_size());
-  return 0;
-}
-
-int RulesActive(const Context& ctx) {
-  v1::ActiveRuleSet active;
-  grpc::Status status =
-      Call(ctx, Triage("GetActiveRuleSet"), v1::GetActiveRuleSetRequest(), &active);
-  if (!status.ok()) return Fail(status);
-  std::printf("%s (activated %s)\n", active.rule_set_version().c_str(),
-              google::protobuf::util::TimeUtil::ToString(active.activated_at()).c_str());
-  return 0;
-}
-
-int RulesActivate(const Context& ctx) {
-  v1::ActivateRuleSetRequest request;
-  if (!ReadFile(ctx.args[0], request.mutable_rule_set_text())) return 2;
-  return Invoke(ctx, Triage("ActivateRuleSet"), request);
-}
-
-bool ParseTime(const std::string& text, google::protobuf::Timestamp* out) {
-  if (google::protobuf::util::TimeUtil::FromString(text, out)) return true;
-  std::fprintf(stderr, "not an RFC 3339 time: %s\n", text.c_str());
-  return false;
-}
-
-int RulesReplay(const Context& ctx) {
-  v1::ReplayRuleSetRequest request;
-  if (!ReadFile(ctx.args[0], request.mutable_candidate_rule_set_text())) return 2;
-  if ((!absl::GetFlag(FLAGS_from).empty() &&
-       !ParseTime(absl::GetFlag(FLAGS_from), request.mutable_received_after())) ||
-      (!absl::GetFlag(FLAGS_to).empty() &&
-       !ParseTime(absl::GetFlag(FLAGS_to), request.mutable_received_before()))) {
-    return 2;
-  }
-  v1::ReplayRuleSetResponse response;
-  grpc::Status status = Call(ctx, Triage("ReplayRuleSet"), request, &response);
-  if (!status.ok()) return Fail(status);
-  std::cout << ToJson(response);
-  return response.under_triaged_size() == 0 ? 0 : 3;  // 3: under-triage found
-}
-
 }  // namespace
 
 std::vector<Command> DirectoryCommands() {
@@ -202,18 +132,6 @@ std::vector<Command> DirectoryCommands() {
        Retire, 1, 1},
       {"directory upsert", "FILE", "Create or replace a service (DirectoryServiceRecord JSON).",
        Upsert, 1, 1},
-  };
-}
-
-std::vector<Command> TriageCommands() {
-  return {
-      {"triage", "FILE [--rules_file=F]", "Dry-run triage of a referral (stores nothing).",
-       Evaluate, 1, 1},
-      {"rules check", "FILE", "Validate a rule file locally (no server).", RulesCheck, 1, 1},
-      {"rules active", "", "The rule set in force.", RulesActive},
-      {"rules activate", "FILE", "Make a rule set live.", RulesActivate, 1, 1},
-      {"rules replay", "FILE [--from=T --to=T]", "Every stored referral a candidate under-triages.",
-       RulesReplay, 1, 1},
   };
 }
 

@@ -10,12 +10,15 @@
 // input gives a decision.
 //
 // Combination (docs/TRIAGE.md):
+// - the story is read as findings (findings.h) with the rule set's lexicon;
 // - every rule whose condition holds fires; the most urgent band among the
-//   fired rules wins;
+//   fired rules wins, so a structured risk level can raise the band but
+//   never lower what the story or the risk screen supports;
 // - flags and pathway tags are unioned; flags never change the band;
-// - any risk indicator (to self, to others, from others, safeguarding) not
-//   recorded adds NEEDS_CLINICIAN_REVIEW (built-in, cannot be configured
-//   away) and never a slower band;
+// - risk not known (an indicator not recorded and not covered by the risk
+//   screen) adds NEEDS_CLINICIAN_REVIEW and a review-by deadline (the band's
+//   review_within, default 24 hours; respond_by is no later), built in and
+//   never a slower band;
 // - if no rule sets a band, default_band applies with NEEDS_CLINICIAN_REVIEW.
 //
 // Immutable; Evaluate() is thread-safe.
@@ -29,7 +32,6 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "router/triage/text_matcher.h"
 #include "signpost/v1/referral.pb.h"
 #include "signpost/v1/triage.pb.h"
 
@@ -42,6 +44,8 @@ struct TriageInput {
   // Hook for person records (issue 5): the person has an open referral.
   bool has_open_referral = false;
 };
+
+class FindingReader;
 
 class TriageEngine {
  public:
@@ -57,6 +61,11 @@ class TriageEngine {
   ~TriageEngine();
 
   signpost::v1::TriageDecision Evaluate(const TriageInput& input) const;
+  // The story's findings alone, as Evaluate reads them for a referral
+  // received at `received_at` (which dates "in 2019"), written by the
+  // person (a self-referral) or not.
+  std::vector<signpost::v1::Finding> ReadStory(std::string_view story, absl::Time received_at,
+                                               bool self_referral) const;
 
   // Declared version + "+" + 16 hex digits of a hash of the rule set.
   const std::string& version() const { return version_; }
@@ -67,11 +76,15 @@ class TriageEngine {
  private:
   struct Compiled;
   TriageEngine() = default;
+  void ApplyClocks(absl::Time received_at, bool risk_unknown,
+                   signpost::v1::TriageDecision& d) const;
+  void AddPathways(absl::Time received_at, const std::vector<std::string>& ids,
+                   signpost::v1::TriageDecision& d) const;
 
   signpost::v1::RuleSet rules_;
   std::string version_;
   absl::TimeZone zone_;
-  std::unique_ptr<TextMatcher> matcher_;
+  std::unique_ptr<FindingReader> reader_;
   std::unique_ptr<Compiled> compiled_;
 };
 

@@ -145,10 +145,10 @@ TEST_F(TriageHandlerTest, ReplayFlagsDroppedReviewAsUnderTriage) {
   // Candidate drops the review flag from the suicidal-ideation story rule
   // (keeping its band) and disables the contradiction check.
   const std::string candidate = EditedDefaultRules([](v1::RuleSet& r) {
-    RuleById(r, "c.story.suicidal-ideation")->clear_flags();
+    RuleById(r, "c.story.suicidal-thoughts")->clear_flags();
     auto* contradiction = RuleById(r, "f.flag.contradictory-risk");
-    contradiction->mutable_when()->clear_story_matches_any();
-    contradiction->mutable_when()->add_story_matches_any("never matches this phrase");
+    contradiction->mutable_when()->clear_findings_any();
+    contradiction->mutable_when()->add_findings_any()->add_concepts("advice_request");
   });
   v1::ReplayRuleSetRequest req;
   req.set_candidate_rule_set_text(candidate);
@@ -176,11 +176,10 @@ TEST_F(TriageHandlerTest, InvalidActivationKeepsLiveRules) {
   EXPECT_EQ(rules_->Current()->version(), live);
 
   v1::ActivateRuleSetRequest good;
-  good.set_rule_set_text(absl::StrReplaceAll(
-      testing::DefaultRulesText(), {{"version: \"2026.11.1\"", "version: \"2026.11.2\""}}));
+  good.set_rule_set_text(testing::DefaultRulesWithVersion("2099.1.1"));
   ASSERT_OK_AND_ASSIGN(v1::ActivateRuleSetResponse activated, triage_->Activate(good));
   EXPECT_EQ(activated.previous_rule_set_version(), live);
-  EXPECT_THAT(activated.rule_set_version(), ::testing::StartsWith("2026.11.2+"));
+  EXPECT_THAT(activated.rule_set_version(), ::testing::StartsWith("2099.1.1+"));
   EXPECT_EQ(triage_->GetActive().rule_set_version(), activated.rule_set_version());
   // New referrals are triaged, and stamped, with the new rules.
   EXPECT_EQ(Submit("after", v1::RISK_LEVEL_LOW).triage().rule_set_version(),

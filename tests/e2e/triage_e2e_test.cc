@@ -96,7 +96,7 @@ TEST_F(TriageE2eTest, InvalidRpcActivationIsRefusedWithLineAndColumn) {
 
 TEST_F(TriageE2eTest, SighupReloadsValidFilesAndRefusesInvalidOnes) {
   const std::string v1_version = ActiveVersion();
-  ASSERT_THAT(v1_version, ::testing::StartsWith("2026.11.1+"));
+  ASSERT_THAT(v1_version, ::testing::StartsWith(testing::DefaultRulesVersion() + "+"));
 
   // An invalid file: refused, logged, live rules unchanged.
   WriteFile(rules_path_, testing::DefaultRulesText() + "\nrules { id: \"broken\" }\n");
@@ -110,9 +110,7 @@ TEST_F(TriageE2eTest, SighupReloadsValidFilesAndRefusesInvalidOnes) {
   EXPECT_EQ(submitted.referral().triage().rule_set_version(), v1_version);
 
   // A valid new version: activated.
-  WriteFile(rules_path_,
-            absl::StrReplaceAll(testing::DefaultRulesText(),
-                                {{"version: \"2026.11.1\"", "version: \"2026.11.9\""}}));
+  WriteFile(rules_path_, testing::DefaultRulesWithVersion("2026.11.9"));
   server_.Signal(SIGHUP);
   ASSERT_TRUE(Eventually([&] { return ActiveVersion().rfind("2026.11.9+", 0) == 0; }))
       << ActiveVersion();

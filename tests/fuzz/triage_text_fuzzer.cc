@@ -15,7 +15,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const signpost::v1::ReferralSubmission s =
       signpost::fuzz::SampleSubmission(std::string(reinterpret_cast<const char*>(data), size));
   const auto d = engine->Evaluate({.submission = s, .received_at = signpost::fuzz::SampleTime()});
-  // Invariant: a band is always decided.
+  // Invariants: a band is always decided; every finding's span lies in the
+  // story and its text is those bytes.
   if (d.band() == signpost::v1::URGENCY_BAND_UNSPECIFIED) __builtin_trap();
+  for (const auto& f : d.findings()) {
+    if (f.start() < 0 || f.start() > f.end() || static_cast<size_t>(f.end()) > s.story().size() ||
+        s.story().compare(f.start(), f.end() - f.start(), f.text()) != 0) {
+      __builtin_trap();
+    }
+  }
   return 0;
 }

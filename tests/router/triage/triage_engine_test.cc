@@ -27,11 +27,14 @@ default_band: URGENCY_BAND_E
 bands { band: URGENCY_BAND_B label: "4h" respond_within { seconds: 14400 } mhsds_priority: 4 fhir_priority: "asap" source: "test" }
 bands { band: URGENCY_BAND_C label: "24h" respond_within { seconds: 86400 } mhsds_priority: 2 fhir_priority: "urgent" source: "test" }
 bands { band: URGENCY_BAND_E label: "4w" respond_within { seconds: 2419200 } mhsds_priority: 3 fhir_priority: "routine" source: "test" }
-negation { cues: ["no", "denies"] window_words: 3 }
+lexicon {
+  concepts { id: "plan" description: "a plan to die" patterns: ["plan to die"] }
+  triggers { kind: KIND_NEGATED window_words: 3 patterns: ["no", "denies"] }
+}
 in_hours { weekdays: [1, 2, 3, 4, 5] opens: "09:00" closes: "17:00" }
 pathways { id: "eip" description: "EIP" clock { seconds: 1209600 } }
 rules { id: "high" description: "high risk" when { risk_to_self_in: [RISK_LEVEL_HIGH] } band: URGENCY_BAND_C }
-rules { id: "plan" description: "plan" when { story_matches_any: ["plan to die"] } band: URGENCY_BAND_B }
+rules { id: "plan" description: "plan" when { findings_any { concepts: ["plan"] } } band: URGENCY_BAND_B }
 rules { id: "psychosis" description: "psychosis" when { needs_any: [PRESENTING_NEED_PSYCHOSIS] } pathways: ["eip"] flags: [TRIAGE_FLAG_NEEDS_CLINICIAN_REVIEW] }
 )pb";
 // clang-format on
@@ -45,7 +48,7 @@ std::shared_ptr<const TriageEngine> Load(const std::string& text) {
 TEST(RuleLoaderTest, DefaultRulesLoad) {
   auto engine = testing::DefaultEngine();
   ASSERT_NE(engine, nullptr);
-  EXPECT_THAT(engine->version(), ::testing::StartsWith("2026.11.1+"));
+  EXPECT_THAT(engine->version(), ::testing::StartsWith("2026.11.2+"));
   for (int b = v1::URGENCY_BAND_A; b <= v1::URGENCY_BAND_G; ++b) {
     EXPECT_NE(engine->Band(static_cast<v1::UrgencyBand>(b)), nullptr) << b;
   }
@@ -56,7 +59,7 @@ TEST(RuleLoaderTest, SyntaxErrorReportsLineAndColumn) {
   auto engine = TriageEngine::FromText(text);
   EXPECT_THAT(engine,
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       ::testing::AllOf(HasSubstr("line 15 column"), HasSubstr("bogus_field"))));
+                       ::testing::AllOf(HasSubstr("line 18 column"), HasSubstr("bogus_field"))));
 }
 
 TEST(RuleLoaderTest, UnknownEnumNameIsAnError) {
@@ -67,15 +70,23 @@ TEST(RuleLoaderTest, UnknownEnumNameIsAnError) {
 
 struct BrokenCase {
   std::string name;
-  std::string extra;     // appended to kMinimal
+  std::string extra;     // appended to kMinimal (or put inside its lexicon)
   std::string expected;  // substring of the error
 };
+
+// "lexicon:" cases go inside kMinimal's lexicon block (a message field may
+// appear only once); the rest are appended.
+std::string WithExtra(const std::string& extra) {
+  const std::string tag = "lexicon:";
+  if (extra.rfind(tag, 0) != 0) return std::string(kMinimal) + extra;
+  return absl::StrReplaceAll(kMinimal, {{"lexicon {\n", "lexicon {\n" + extra.substr(tag.size()) + "\n"}});
+}
 
 class RuleSetValidationTest : public ::testing::TestWithParam<BrokenCase> {};
 
 TEST_P(RuleSetValidationTest, RejectsWithLocatedReason) {
   std::vector<RuleSetProblem> problems;
-  auto rules = ParseAndValidateRuleSet(std::string(kMinimal) + GetParam().extra, &problems);
+  auto rules = ParseAndValidateRuleSet(WithExtra(GetParam().extra), &problems);
   ASSERT_FALSE(rules.ok());
   ASSERT_FALSE(problems.empty());
   EXPECT_THAT(std::string(rules.status().message()), HasSubstr(GetParam().expected));
@@ -121,9 +132,39 @@ INSTANTIATE_TEST_SUITE_P(
         BrokenCase{
             "bad_regex",
             // clang-format off
-                   R"pb(rules { id: "re" description: "x" when { story_matches_any: ["(unclosed"] } band: URGENCY_BAND_C })pb",
+                   R"pb(lexicon: concepts { id: "bad" description: "x" patterns: ["(unclosed"] })pb",
             // clang-format on
             "not valid RE2"},
+        BrokenCase{
+            "unknown_concept",
+            // clang-format off
+                   R"pb(rules { id: "f" description: "x" when { findings_any { concepts: ["nowhere"] } } band: URGENCY_BAND_C })pb",
+            // clang-format on
+            "concept \"nowhere\" is not in the lexicon"},
+        BrokenCase{
+            "unknown_word_list",
+            // clang-format off
+                   R"pb(lexicon: concepts { id: "w" description: "x" patterns: ["take {pills}"] })pb",
+            // clang-format on
+            "unknown word list {pills}"},
+        BrokenCase{
+            "upper_case_pattern",
+            // clang-format off
+                   R"pb(lexicon: concepts { id: "u" description: "x" patterns: ["Overdose"] })pb",
+            // clang-format on
+            "upper-case letters"},
+        BrokenCase{
+            "trigger_without_kind",
+            // clang-format off
+                   R"pb(lexicon: triggers { patterns: ["never"] })pb",
+            // clang-format on
+            "kind is required"},
+        BrokenCase{
+            "review_within_over_a_day",
+            // clang-format off
+                   R"pb(bands { band: URGENCY_BAND_D label: "d" respond_within { seconds: 259200 } review_within { seconds: 172800 } mhsds_priority: 2 fhir_priority: "urgent" source: "x" })pb",
+            // clang-format on
+            "at most 24 hours"},
         BrokenCase{
             "unknown_pathway",
             // clang-format off
@@ -196,7 +237,11 @@ TEST(TriageEngineTest, MostUrgentFiredBandWinsAndExplainsEachRule) {
   EXPECT_EQ(d.fired_rules(0).evidence(0).input(), "risk.to_self");
   EXPECT_EQ(d.fired_rules(0).evidence(0).value(), "RISK_LEVEL_HIGH");
   EXPECT_EQ(d.fired_rules(1).rule_id(), "plan");
-  EXPECT_EQ(d.fired_rules(1).evidence(0).value(), "\"plan to die\"");
+  EXPECT_EQ(d.fired_rules(1).evidence(0).input(), "story");
+  EXPECT_EQ(d.fired_rules(1).evidence(0).finding().concept_id(), "plan");
+  EXPECT_EQ(d.fired_rules(1).evidence(0).finding().text(), "plan to die");
+  EXPECT_EQ(d.fired_rules(1).evidence(0).finding().start(), 10);  // "She has a |plan to die"
+  EXPECT_EQ(d.fired_rules(1).evidence(0).value(), "plan \"plan to die\" [10, 21) current");
   // Decision record: clock, crosswalk, version.
   EXPECT_EQ(FromProtoTime(d.respond_by()), t + absl::Hours(4));
   EXPECT_EQ(d.mhsds_priority(), 4);
@@ -213,9 +258,9 @@ TEST(TriageEngineTest, NegatedStoryDoesNotFireAndIsExplained) {
       engine->Evaluate({.submission = s, .received_at = testing::InHours()});
   EXPECT_EQ(d.band(), v1::URGENCY_BAND_E);
   EXPECT_TRUE(d.default_band_applied());
-  ASSERT_EQ(d.negated_matches_size(), 1);
-  EXPECT_EQ(d.negated_matches(0).rule_id(), "plan");
-  EXPECT_EQ(d.negated_matches(0).cue(), "denies");
+  ASSERT_EQ(d.findings_size(), 1);
+  EXPECT_EQ(d.findings(0).concept_id(), "plan");
+  EXPECT_FALSE(d.findings(0).affirmed());
 }
 
 TEST(TriageEngineTest, FlagsNeverChangeTheBandAndPathwayClocksRun) {

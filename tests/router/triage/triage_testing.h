@@ -16,6 +16,23 @@ namespace signpost::testing {
 
 inline std::string DefaultRulesText() { return ReadTextFile(SIGNPOST_DEFAULT_RULES); }
 
+// The shipped rules' declared version ("2026.11.2").
+inline std::string DefaultRulesVersion() {
+  const std::string text = DefaultRulesText();
+  const size_t at = text.find("\nversion: \"");
+  if (at == std::string::npos) return "";
+  const size_t start = at + 11;
+  return text.substr(start, text.find('"', start) - start);
+}
+
+// The shipped rules with another declared version.
+inline std::string DefaultRulesWithVersion(const std::string& version) {
+  std::string text = DefaultRulesText();
+  const std::string old = "\nversion: \"" + DefaultRulesVersion() + "\"";
+  text.replace(text.find(old), old.size(), "\nversion: \"" + version + "\"");
+  return text;
+}
+
 // The shipped default rules; fails the test if they do not load.
 inline std::shared_ptr<const router::TriageEngine> DefaultEngine() {
   auto engine = router::TriageEngine::FromText(DefaultRulesText());

@@ -246,12 +246,15 @@ const std::vector<Vignette>& Vignettes() {
          Need(s, v1::PRESENTING_NEED_LOW_MOOD_DEPRESSION);
        },
        D},
+      // Issue 11 raised these three to C: psychotic symptoms now (the EIP
+      // two-week standard), domestic abuse and self-harm in the last weeks
+      // are urgent (docs/TRIAGE.md, band mapping).
       {"first_episode_psychosis",
        [](auto& s) {
          Need(s, v1::PRESENTING_NEED_PSYCHOSIS);
          Story(s, "Over the last month he has become paranoid that neighbours are watching him.");
        },
-       D,
+       C,
        {kReview},
        {"eip"}},
       {"safeguarding_yes",
@@ -263,14 +266,14 @@ const std::vector<Vignette>& Vignettes() {
        {kSafeguarding, kReview}},
       {"domestic_abuse_story",
        [](auto& s) { Story(s, "Discloses domestic abuse from her husband; low mood."); },
-       D,
+       C,
        {kSafeguarding, kReview}},
       {"recent_self_harm",
        [](auto& s) {
          Risk(s)->set_to_self(v1::RISK_LEVEL_LOW);
          Story(s, "Has been self-harming by cutting her arms when stressed.");
        },
-       D,
+       C,
        {kReview}},
       {"s117_discharge",
        [](auto& s) {
@@ -551,8 +554,9 @@ std::shared_ptr<const TriageEngine> VignetteTest::engine_;
 std::string Explain(const v1::TriageDecision& d) {
   std::string out;
   for (const auto& f : d.fired_rules()) out += " [" + f.rule_id() + "]";
-  for (const auto& n : d.negated_matches())
-    out += " (negated " + n.phrase() + " by " + n.cue() + ")";
+  for (const auto& f : d.findings()) {
+    out += " (" + f.concept_id() + (f.affirmed() ? "" : " negated") + " \"" + f.text() + "\")";
+  }
   return out;
 }
 
