@@ -286,7 +286,9 @@ absl::StatusOr<int> LifecycleHandler::FireDueBreaches() {
       absl::StatusOr<v1::Referral> r =
           UpdateReferral(deps_, candidate.referral_id(),
                          [&](const v1::Referral& x, const auto&) -> absl::StatusOr<Decision> {
-                           std::optional<Decision> d = router::decide::Breach(x, now);
+                           const auto engine = deps_.rules.Current();
+                           std::optional<Decision> d =
+                               router::decide::Breach(x, now, engine->Band(x.triage().band()));
                            if (!d) return absl::CancelledError("not due");
                            return *std::move(d);
                          });

@@ -44,6 +44,7 @@ absl::StatusOr<v1::SubmitReferralResponse> ReplayOf(v1::Referral stored,
   }
   v1::SubmitReferralResponse response;
   response.set_idempotent_replay(true);
+  response.set_instruction(stored.triage().instruction());
   *response.mutable_referral() = std::move(stored);
   return response;
 }
@@ -84,6 +85,7 @@ storage::Change IntakeChange(router::IntakeDecision& d, const std::string& scope
 
 v1::SubmitReferralResponse IntakeResponse(router::IntakeDecision& d, storage::Applied& applied) {
   v1::SubmitReferralResponse response;
+  response.set_instruction(applied.referral.triage().instruction());
   *response.mutable_referral() = std::move(applied.referral);
   if (d.earlier) *response.mutable_earlier_assessment() = std::move(*d.earlier);
   *response.mutable_assessment() = std::move(d.assessment);

@@ -13,11 +13,13 @@ namespace v1 = ::signpost::v1;
 absl::StatusOr<std::unique_ptr<RuleRegistry>> RuleRegistry::Open(storage::Store& store,
                                                                  std::string_view file_text,
                                                                  std::string_view file_path,
-                                                                 const Clock& clock) {
+                                                                 const Clock& clock,
+                                                                 const SafetyGate* gate,
+                                                                 std::string_view file_override_reason) {
   SP_ASSIGN_OR_RETURN(std::shared_ptr<const router::TriageEngine> file_engine,
                       router::TriageEngine::FromText(file_text));
   SP_ASSIGN_OR_RETURN(std::optional<v1::RuleActivation> stored, store.ActiveRules());
-  std::unique_ptr<RuleRegistry> registry(new RuleRegistry(store, clock));
+  std::unique_ptr<RuleRegistry> registry(new RuleRegistry(store, clock, gate));
   if (stored && stored->last_file_version() == file_engine->version()) {
     absl::StatusOr<std::shared_ptr<const router::TriageEngine>> engine =
         router::TriageEngine::FromText(stored->rule_set_text());
@@ -35,7 +37,10 @@ absl::StatusOr<std::unique_ptr<RuleRegistry>> RuleRegistry::Open(storage::Store&
     absl::MutexLock lock(&registry->mu_);
     registry->last_file_version_ = stored->last_file_version();
   }
-  SP_RETURN_IF_ERROR(registry->ActivateFile(file_text, file_path).status());
+  SP_RETURN_IF_ERROR(registry
+                         ->Install(file_text, absl::StrCat("file:", Sv(file_path)),
+                                   /*from_file=*/true, file_override_reason)
+                         .status());
   return registry;
 }
 
@@ -49,17 +54,19 @@ absl::Time RuleRegistry::activated_at() const {
   return activated_at_;
 }
 
-absl::StatusOr<Activation> RuleRegistry::Activate(std::string_view text, std::string_view source) {
-  return Install(text, std::string(source), /*from_file=*/false);
+absl::StatusOr<Activation> RuleRegistry::Activate(std::string_view text, std::string_view source,
+                                                  std::string_view override_reason) {
+  return Install(text, std::string(source), /*from_file=*/false, override_reason);
 }
 
 absl::StatusOr<Activation> RuleRegistry::ActivateFile(std::string_view text,
                                                       std::string_view path) {
-  return Install(text, absl::StrCat("file:", Sv(path)), /*from_file=*/true);
+  return Install(text, absl::StrCat("file:", Sv(path)), /*from_file=*/true, "");
 }
 
 absl::StatusOr<Activation> RuleRegistry::Install(std::string_view text, std::string source,
-                                                 bool from_file) {
+                                                 bool from_file,
+                                                 std::string_view override_reason) {
   absl::StatusOr<std::shared_ptr<const router::TriageEngine>> engine =
       router::TriageEngine::FromText(text);
   if (!engine.ok()) {
@@ -69,7 +76,23 @@ absl::StatusOr<Activation> RuleRegistry::Install(std::string_view text, std::str
   }
   absl::MutexLock write(&write_mu_);
   const std::shared_ptr<const router::TriageEngine> previous = Current();
+  v1::SafetyGateReport gate;
+  if (gate_ != nullptr) {
+    SP_ASSIGN_OR_RETURN(gate, gate_->Check(**engine, previous.get()));
+    if (!Passes(gate) && override_reason.empty()) {
+      absl::Status refused = GateRefusal(gate);
+      LogWarn("rule set refused by the safety gate; live rules unchanged",
+              {{"version", (*engine)->version()}, {"error", std::string(refused.message())}});
+      return refused;
+    }
+    gate.set_override_reason(std::string(override_reason));
+  }
   v1::RuleActivation record;
+  if (!Passes(gate)) {
+    record.set_gate_override_reason(std::string(override_reason));
+    for (const auto& id : gate.under_triaged_vignettes()) record.add_gate_under_triaged(id);
+    for (const auto& id : gate.under_triaged_referrals()) record.add_gate_under_triaged(id);
+  }
   record.set_rule_set_version((*engine)->version());
   *record.mutable_activated_at() = ToProtoTime(clock_.Now());
   record.set_rule_set_text(std::string(text));
@@ -82,7 +105,8 @@ absl::StatusOr<Activation> RuleRegistry::Install(std::string_view text, std::str
   SP_RETURN_IF_ERROR(store_.Apply({.rules = record}).status());
   Activation a{.version = record.rule_set_version(),
                .previous_version = record.previous_rule_set_version(),
-               .activated_at = FromProtoTime(record.activated_at())};
+               .activated_at = FromProtoTime(record.activated_at()),
+               .gate = std::move(gate)};
   {
     absl::MutexLock lock(&mu_);
     current_ = *std::move(engine);
@@ -90,7 +114,10 @@ absl::StatusOr<Activation> RuleRegistry::Install(std::string_view text, std::str
     last_file_version_ = record.last_file_version();
   }
   LogInfo("rule set activated",
-          {{"version", a.version}, {"previous", a.previous_version}, {"source", record.source()}});
+          {{"version", a.version},
+           {"previous", a.previous_version},
+           {"source", record.source()},
+           {"gate_overridden", record.gate_override_reason().empty() ? "no" : "yes"}});
   return a;
 }
 

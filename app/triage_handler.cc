@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "app/safety_gate.h"
 #include "common/status_macros.h"
 #include "proto/signpost/labels.h"
 #include "proto/signpost/proto_time.h"
@@ -17,11 +18,6 @@ constexpr int kDefaultReplayLimit = 10000;
 constexpr int kMaxReplayLimit = 100000;
 constexpr size_t kMaxRuleSetBytes = 1 << 20;
 
-bool HasReview(const v1::TriageDecision& d) {
-  return std::find(d.flags().begin(), d.flags().end(), v1::TRIAGE_FLAG_NEEDS_CLINICIAN_REVIEW) !=
-         d.flags().end();
-}
-
 // A candidate rule set, or nullptr with the problem added to `v`.
 std::shared_ptr<const router::TriageEngine> Candidate(const std::string& text, const char* field,
                                                       router::Violations& v) {
@@ -35,33 +31,6 @@ std::shared_ptr<const router::TriageEngine> Candidate(const std::string& text, c
     return *std::move(engine);
   }
   return nullptr;
-}
-
-// Adds one referral's live and candidate decisions to the replay report.
-void Compare(const v1::Referral& r, const router::TriageEngine& live,
-             const router::TriageEngine& candidate, v1::ReplayRuleSetResponse& out) {
-  const router::TriageInput input{.submission = r.submission(),
-                                  .received_at = FromProtoTime(r.received_at())};
-  const v1::TriageDecision was = live.Evaluate(input);
-  const v1::TriageDecision now = candidate.Evaluate(input);
-  (*out.mutable_transitions())[BandLetter(was.band()) + "->" + BandLetter(now.band())]++;
-  if (now.band() == was.band()) {
-    out.set_unchanged(out.unchanged() + 1);
-  } else if (now.band() < was.band()) {
-    out.set_more_urgent(out.more_urgent() + 1);
-  } else {
-    out.set_less_urgent(out.less_urgent() + 1);
-  }
-  const bool drops_review = HasReview(was) && !HasReview(now);
-  if (now.band() <= was.band() && !drops_review) return;
-  v1::BandChange* change = out.add_under_triaged();
-  change->set_referral_id(r.referral_id());
-  change->set_reference(r.reference());
-  change->set_live_band(was.band());
-  change->set_candidate_band(now.band());
-  change->set_candidate_drops_review(drops_review);
-  for (const auto& f : was.fired_rules()) change->add_live_rule_ids(f.rule_id());
-  for (const auto& f : now.fired_rules()) change->add_candidate_rule_ids(f.rule_id());
 }
 
 }  // namespace
@@ -124,7 +93,7 @@ absl::StatusOr<v1::ReplayRuleSetResponse> TriageHandler::Replay(
         break;
       }
       ++evaluated;
-      Compare(r, *live, *candidate, out);
+      CompareOnReplay(r, *live, *candidate, out);
     }
     if (page.resume_after_id.empty()) break;
     query.start_after_id = page.resume_after_id;
@@ -141,8 +110,10 @@ absl::StatusOr<v1::ActivateRuleSetResponse> TriageHandler::Activate(
   } else if (request.rule_set_text().size() > kMaxRuleSetBytes) {
     v.Add("rule_set_text", "is larger than 1 MiB");
   }
+  v.Text("override_reason", request.override_reason(), {.max_chars = 500});
   if (!v.empty()) return v.ToStatus("activation request");
-  absl::StatusOr<Activation> a = deps_.rules.Activate(request.rule_set_text(), "rpc");
+  absl::StatusOr<Activation> a =
+      deps_.rules.Activate(request.rule_set_text(), "rpc", request.override_reason());
   if (absl::IsInvalidArgument(a.status())) {
     return InvalidArgument("activation request",
                            {{"rule_set_text", std::string(a.status().message())}});
@@ -151,6 +122,7 @@ absl::StatusOr<v1::ActivateRuleSetResponse> TriageHandler::Activate(
   v1::ActivateRuleSetResponse out;
   out.set_rule_set_version(a->version);
   out.set_previous_rule_set_version(a->previous_version);
+  *out.mutable_gate() = a->gate;
   return out;
 }
 

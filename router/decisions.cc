@@ -381,14 +381,33 @@ absl::StatusOr<Decision> PartnerAnswer(const v1::Referral& r, const PartnerComma
   return d;
 }
 
-std::optional<Decision> Breach(const v1::Referral& r, absl::Time now) {
+std::string EscalationTarget(const v1::Referral& r, const v1::BandDefinition* band) {
+  if (band != nullptr && !band->escalate_to().empty()) return band->escalate_to();
+  const v1::RoutingDecision& routing = r.routing();
+  if (!routing.case_manager_id().empty()) {
+    return absl::StrCat("case-manager:", routing.case_manager_id());
+  }
+  if (!routing.team_id().empty()) return absl::StrCat("team:", routing.team_id());
+  if (!routing.owner().empty()) return routing.owner();
+  return absl::StrCat("queue:", kClinicianReviewQueue);
+}
+
+std::optional<Decision> Breach(const v1::Referral& r, absl::Time now,
+                               const v1::BandDefinition* band) {
   if (!ClockRunning(r) || DeadlineBreached(r) || FromProtoTime(r.triage().respond_by()) > now) {
     return std::nullopt;
   }
   Decision d{r, {}};
   *d.referral.mutable_breached_respond_by() = r.triage().respond_by();
-  d.events.push_back(
-      EventAbout(d.referral, v1::ReferralEvent::TYPE_BREACHED, "response-time-breached", now));
+  v1::Escalation* escalation = d.referral.add_escalations();
+  *escalation->mutable_at() = ToProtoTime(now);
+  *escalation->mutable_deadline() = r.triage().respond_by();
+  escalation->set_band(r.triage().band());
+  escalation->set_escalated_to(EscalationTarget(r, band));
+  v1::ReferralEvent e =
+      EventAbout(d.referral, v1::ReferralEvent::TYPE_BREACHED, "response-time-breached", now);
+  e.set_escalated_to(escalation->escalated_to());
+  d.events.push_back(std::move(e));
   return d;
 }
 

@@ -115,8 +115,15 @@ absl::StatusOr<Decision> Retriage(const signpost::v1::Referral& r, const Retriag
 absl::StatusOr<Decision> PartnerAnswer(const signpost::v1::Referral& r, const PartnerCommand& cmd,
                                        absl::Time now);
 // The response-by time has passed without first contact: BREACHED, once
-// per deadline. nullopt when nothing is due at `now`.
-std::optional<Decision> Breach(const signpost::v1::Referral& r, absl::Time now);
+// per deadline, escalated to EscalationTarget (recorded on the referral and
+// the event). nullopt when nothing is due at `now`.
+std::optional<Decision> Breach(const signpost::v1::Referral& r, absl::Time now,
+                               const signpost::v1::BandDefinition* band);
+
+// Who a breach goes to: the band's named duty role, else the referral's
+// case manager, team or owner, else the clinician-review queue.
+std::string EscalationTarget(const signpost::v1::Referral& r,
+                             const signpost::v1::BandDefinition* band);
 
 }  // namespace decide
 

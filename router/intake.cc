@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "proto/signpost/proto_time.h"
+#include "proto/signpost/referral_facts.h"
 #include "router/decisions.h"
 #include "router/person/assessment.h"
 #include "router/person/identity.h"
@@ -58,7 +59,7 @@ void Route(const IntakeInput& in, bool review, const KnownPerson* person, v1::Re
        .caseloads = in.caseloads},
       *in.directory, in.roster != nullptr ? *in.roster : kNoRoster);
   if (review) {
-    routing.set_owner("queue:clinician-review");
+    routing.set_owner(absl::StrCat("queue:", kClinicianReviewQueue));
     routing.add_reasons("awaiting clinician review: this routing is a recommendation");
   } else {
     const v1::ReferralStatus routed = StatusForRouting(routing);
@@ -177,6 +178,16 @@ IntakeDecision DecideIntake(const IntakeInput& in) {
   d.events.push_back(
       Moved(d.events.front(), r.triage(), v1::REFERRAL_STATUS_RECEIVED, r.status(), "triage"));
   Route(in, review, same, r, d.events);
+  if (r.triage().band() == v1::URGENCY_BAND_A) {
+    // The crisis fast path's alert for people on duty: once, at intake.
+    v1::ReferralEvent alert = d.events.front();
+    alert.set_type(v1::ReferralEvent::TYPE_ALERT);
+    alert.set_status(r.status());
+    alert.set_band(r.triage().band());
+    if (r.triage().has_respond_by()) *alert.mutable_respond_by() = r.triage().respond_by();
+    alert.set_reason("band-a-emergency");
+    d.events.push_back(std::move(alert));
+  }
   InitPartnerResponses(r, in.received_at);
   LinkPerson(in, mismatch, d);
   d.assessment = NextAssessment(in, d);

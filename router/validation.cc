@@ -83,6 +83,21 @@ void NormalizePerson(v1::Person& p) {
   Trim(p.mutable_family()->mutable_notes());
 }
 
+// Every answer of the screen is a known Answer; who asked is short text.
+void ValidateRiskScreen(Collector& c, const std::string& base, const v1::RiskScreen& screen) {
+  const google::protobuf::Descriptor* d = v1::RiskScreen::descriptor();
+  const google::protobuf::Reflection* reflection = v1::RiskScreen::GetReflection();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* f = d->field(i);
+    if (f->enum_type() != v1::Answer_descriptor()) continue;
+    const int value = reflection->GetEnumValue(screen, f);
+    if (!v1::Answer_IsValid(value)) {
+      c.Add(absl::StrCat(base, ".", f->name()), absl::StrCat("has unknown value ", value));
+    }
+  }
+  CheckText(c, base + ".completed_by", screen.completed_by(), L::kOrgName, false);
+}
+
 void ValidateReferrer(Collector& c, const v1::ReferralSubmission& s) {
   const std::string base = "submission.referrer";
   const v1::Referrer& r = s.referrer();
@@ -237,6 +252,7 @@ void ValidateClinical(Collector& c, const v1::ReferralSubmission& s) {
   CheckEnum<v1::RiskLevel>(c, base + ".risk.from_others", r.from_others(), false);
   CheckEnum<v1::Answer>(c, base + ".risk.safeguarding_concern", r.safeguarding_concern(), false);
   CheckText(c, base + ".risk.details", r.details(), L::kRiskDetails, false, true);
+  ValidateRiskScreen(c, base + ".risk_screen", s.risk_screen());
   const v1::MentalHealthAct& m = s.mental_health_act();
   if (m.has_legal_status_code() && !IsKnownLegalStatusCode(m.legal_status_code())) {
     c.Add(base + ".mental_health_act.legal_status_code",

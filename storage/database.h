@@ -25,7 +25,7 @@ class CrashSimulator;  // storage/testing/crash_simulator.h
 
 // The schema version this build writes. Older versions are migrated on
 // open (storage/migrations.h); newer ones are refused.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 struct StoreOptions {
   // Directory for the RocksDB files; created if missing.

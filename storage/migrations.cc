@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "signpost/v1/person.pb.h"
+#include "storage/referral_indexes.h"
 #include "storage/rocks_util.h"
 
 namespace signpost::storage {
@@ -43,12 +44,39 @@ absl::Status TimelinesToIndexAndJournal(const Database::Impl& impl) {
   }
 }
 
+// Writes every stored referral's index entries again (idempotent: Put of
+// the entries the referral has now; nothing is removed).
+absl::Status RebuildReferralIndexes(const Database::Impl& impl) {
+  std::string resume;
+  while (true) {
+    Batch batch(impl);
+    size_t seen = 0;
+    std::string last;
+    SP_RETURN_IF_ERROR(ScanPrefix(
+        impl, ColumnFamily::kReferrals, "", resume,
+        [&](std::string_view k, std::string_view v) -> absl::StatusOr<bool> {
+          SP_ASSIGN_OR_RETURN(v1::Referral r, ParseStored<v1::Referral>(v, "referral"));
+          for (const auto& [key, value] : IndexEntriesFor(r)) {
+            batch.Put(ColumnFamily::kIndexes, key, value);
+          }
+          last = std::string(k);
+          return ++seen < kEntriesPerBatch;
+        }));
+    if (seen == 0) return absl::OkStatus();
+    SP_RETURN_IF_ERROR(batch.Commit("schema 3 migration"));
+    if (seen < kEntriesPerBatch) return absl::OkStatus();
+    resume = last + '\0';  // the next key after the last one done
+  }
+}
+
 }  // namespace
 
 absl::Status MigrateFrom(const Database::Impl& impl, int from) {
   switch (from) {
     case 1:
       return TimelinesToIndexAndJournal(impl);
+    case 2:
+      return RebuildReferralIndexes(impl);
     default:
       return absl::FailedPreconditionError(absl::StrCat("no migration from schema ", from));
   }

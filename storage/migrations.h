@@ -8,6 +8,10 @@
 //   1 -> 2: person timelines move from whole TimelineEntry copies in the
 //           people family to an index (indexes 'T') over the event log and
 //           a journal family for entries that are not referral events.
+//   2 -> 3: referral index entries are written again from each stored
+//           referral, adding the crisis fast path (band A and B in their
+//           crisis team's queue before acceptance) and the clinician-review
+//           queue to referrals stored before they existed.
 #ifndef SIGNPOST_STORAGE_MIGRATIONS_H_
 #define SIGNPOST_STORAGE_MIGRATIONS_H_
 

@@ -35,6 +35,12 @@ IndexEntries IndexEntriesFor(const v1::Referral& r) {
   if (r.status() == v1::REFERRAL_STATUS_ROUTED && !r.routing().team_id().empty()) {
     out[keys::WithDue(keys::TeamQueuePrefix(r.routing().team_id()), DueMicros(r)) + id] = "";
   }
+  if (const std::string crisis = CrisisQueue(r); !crisis.empty()) {
+    out[keys::WithDue(keys::TeamQueuePrefix(crisis), DueMicros(r)) + id] = "";
+  }
+  if (r.status() == v1::REFERRAL_STATUS_NEEDS_REVIEW) {
+    out[keys::WithDue(keys::TeamQueuePrefix(kClinicianReviewQueue), DueMicros(r)) + id] = "";
+  }
   const v1::Consent& consent = r.submission().consent();
   if (IsOpenStatus(r.status()) && consent.has_share_with_partners() &&
       consent.share_with_partners()) {

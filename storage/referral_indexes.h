@@ -8,7 +8,9 @@
 //   channel, referrer organisation, reference        always
 //   person      when linked to a person
 //   caseload    while routed/accepted/in progress/on hold to a case manager
-//   team queue  while ROUTED to a team, ordered by response-by time
+//   team queue  while ROUTED to a team, ordered by response-by time; band A
+//               and B also before acceptance (CrisisQueue), and every
+//               NEEDS_REVIEW referral in "clinician-review"
 //   partner     while open and signposted to an organisation, with consent
 //               to share with partners
 //   clock       while open with a response-by time and no first contact;

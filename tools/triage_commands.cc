@@ -17,7 +17,7 @@ ABSL_FLAG(std::string, from, "", "rules replay: received at or after (RFC 3339).
 ABSL_FLAG(std::string, to, "", "rules replay: received before (RFC 3339).");
 ABSL_FLAG(std::string, override_reason, "",
           "rules activate: override the safety gate, with this reason (recorded).");
-ABSL_FLAG(bool, self_referral, false, "rules read: the person wrote the story themselves.");
+ABSL_FLAG(std::string, from_channel, "gp", "rules read: who wrote the story (gp, self, call_hub, ...).");
 ABSL_FLAG(bool, show_held_out, false,
           "rules evaluate: also list the held-out vignettes missed (never while tuning).");
 
@@ -128,7 +128,9 @@ int RulesRead(const Context& ctx) {
     std::fprintf(stderr, "%s\n", std::string(engine.status().message()).c_str());
     return 1;
   }
-  for (const v1::Finding& f : (*engine)->ReadStory(ctx.args[1], absl::Now(), absl::GetFlag(FLAGS_self_referral))) {
+  const auto channel = ParseEnum<v1::SourceChannel>(absl::GetFlag(FLAGS_from_channel));
+  if (!channel) return Usage("--from_channel: not a source channel");
+  for (const v1::Finding& f : (*engine)->ReadStory(ctx.args[1], absl::Now(), *channel)) {
     std::printf("%-24s %-8s %-12s %-5s %-8s [%d,%d) \"%s\"\n", f.concept_id().c_str(),
                 f.affirmed() ? "affirmed" : "NEGATED",
                 EnumSuffix(v1::FindingTime_descriptor(), f.time()).c_str(),

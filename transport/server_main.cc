@@ -22,6 +22,7 @@
 #include "absl/synchronization/mutex.h"
 #include "app/app.h"
 #include "app/log.h"
+#include "app/safety_gate.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
@@ -37,6 +38,11 @@ ABSL_FLAG(std::string, tls_cert, "", "PEM certificate file; enables TLS with --t
 ABSL_FLAG(std::string, tls_key, "", "PEM private key file.");
 ABSL_FLAG(std::string, log_level, "", "trace|debug|info|warn|error (default info).");
 ABSL_FLAG(std::string, rules, "", "Triage rules file (text-format RuleSet); required.");
+ABSL_FLAG(std::string, vignettes, "",
+          "Triage evaluation corpus for the rule-change safety gate (default: vignettes.textproto "
+          "beside the rules file).");
+ABSL_FLAG(std::string, rules_override_reason, "",
+          "Start with a new rules file the safety gate refuses; the reason is recorded.");
 ABSL_FLAG(std::string, seed_services, "",
           "ORUK/HSDS JSON of services to load into an empty directory (see --reseed).");
 ABSL_FLAG(std::string, seed_roster, "",
@@ -101,6 +107,12 @@ bool LoadConfig(ServerConfig* config) {
   override_with(absl::GetFlag(FLAGS_log_level), config->mutable_log_level());
   override_with(absl::GetFlag(FLAGS_port_file), config->mutable_port_file());
   override_with(absl::GetFlag(FLAGS_rules), config->mutable_rules_file());
+  override_with(absl::GetFlag(FLAGS_vignettes), config->mutable_vignettes_file());
+  if (config->vignettes_file().empty() && !config->rules_file().empty()) {
+    config->set_vignettes_file(
+        (std::filesystem::path(config->rules_file()).parent_path() / "vignettes.textproto")
+            .string());
+  }
   if (config->listen_address().empty()) config->set_listen_address("127.0.0.1:50051");
   if (config->data_dir().empty()) config->set_data_dir("./data");
   if (config->log_level().empty()) config->set_log_level("info");
@@ -214,6 +226,7 @@ void ServeUntilSignalled(const sigset_t& signals, const std::string& rules_file,
 // Everything that must be up before serving, in dependency order.
 struct Services {
   std::unique_ptr<signpost::storage::Store> store;
+  std::unique_ptr<signpost::app::SafetyGate> gate;
   std::unique_ptr<signpost::app::RuleRegistry> rules;
   std::unique_ptr<signpost::app::DirectoryRegistry> directory;
   std::unique_ptr<signpost::IdGenerator> ids;
@@ -235,8 +248,22 @@ int OpenServices(const ServerConfig& config, absl::TimeZone zone, Services& s) {
     LogError("cannot read the triage rules file (--rules)", {{"path", config.rules_file()}});
     return 2;
   }
+  std::string corpus_text;
+  if (!ReadFile(config.vignettes_file(), &corpus_text)) {
+    LogError("cannot read the triage vignette corpus (--vignettes)",
+             {{"path", config.vignettes_file()}});
+    return 2;
+  }
+  auto gate = signpost::app::SafetyGate::FromCorpusText(*s.store, corpus_text);
+  if (!gate.ok()) {
+    LogError("the triage vignette corpus is invalid",
+             {{"path", config.vignettes_file()}, {"error", std::string(gate.status().message())}});
+    return 2;
+  }
+  s.gate = *std::move(gate);
   auto rules = signpost::app::RuleRegistry::Open(*s.store, rules_text, config.rules_file(),
-                                                 signpost::RealClock());
+                                                 signpost::RealClock(), s.gate.get(),
+                                                 absl::GetFlag(FLAGS_rules_override_reason));
   if (!rules.ok()) {
     LogError("triage rules are invalid",
              {{"path", config.rules_file()}, {"error", std::string(rules.status().message())}});

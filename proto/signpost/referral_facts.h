@@ -27,6 +27,31 @@ inline bool DeadlineBreached(const v1::Referral& r) {
          r.breached_respond_by().nanos() == r.triage().respond_by().nanos();
 }
 
+// The queue (ListTeamQueue team id) where every referral awaiting a
+// clinician's review waits, ordered by response-by time.
+inline constexpr char kClinicianReviewQueue[] = "clinician-review";
+// The crisis duty queue for band A and B referrals with no team yet.
+inline constexpr char kCrisisDutyQueue[] = "crisis-duty";
+
+// The crisis fast path: a band A or B referral not yet accepted by a team
+// is in its recommended (crisis) team's queue at once - also while it
+// awaits clinician review - or, with no team, in the crisis duty queue.
+// Empty when the referral is not on the fast path.
+inline std::string CrisisQueue(const v1::Referral& r) {
+  const v1::UrgencyBand band = r.triage().band();
+  if (band != v1::URGENCY_BAND_A && band != v1::URGENCY_BAND_B) return "";
+  switch (r.status()) {
+    case v1::REFERRAL_STATUS_RECEIVED:
+    case v1::REFERRAL_STATUS_TRIAGED:
+    case v1::REFERRAL_STATUS_NEEDS_REVIEW:
+    case v1::REFERRAL_STATUS_ROUTED:
+    case v1::REFERRAL_STATUS_UNMATCHED:
+      return r.routing().team_id().empty() ? kCrisisDutyQueue : r.routing().team_id();
+    default:
+      return "";
+  }
+}
+
 // The case manager whose caseload the referral counts towards (routed to
 // them, accepted, in progress or on hold), or empty.
 inline std::string CaseloadOwner(const v1::Referral& r) {

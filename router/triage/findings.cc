@@ -306,7 +306,11 @@ Context FindingReader::Impl::ContextOf(const StoryText& t, const std::vector<Spa
   for (const Span& s : triggers) {
     const auto& trigger = lexicon.triggers(s.owner);
     if (trigger.kind() == v1::ContextTrigger::KIND_TERMINATE) continue;
-    if (trigger.self_referral_only() && !options.self_referral) continue;
+    if (!trigger.channels().empty() &&
+        std::find(trigger.channels().begin(), trigger.channels().end(), options.channel) ==
+            trigger.channels().end()) {
+      continue;
+    }
     if (t.Sentence(s.start) != sentence) continue;
     const auto dir = trigger.direction();
     const bool forward = dir != v1::ContextTrigger::DIRECTION_BACKWARD && s.end <= c.start;

@@ -60,9 +60,8 @@ class FindingReader {
     // Places calendar years (KIND_YEAR triggers): before it is historical,
     // in it recent; 0 (unknown) reads every year as recent.
     int year_received = 0;
-    // The person wrote it (a self-referral): self_referral_only triggers
-    // apply.
-    bool self_referral = false;
+    // Who wrote it: triggers limited to channels apply only to these.
+    signpost::v1::SourceChannel channel = signpost::v1::SOURCE_CHANNEL_UNSPECIFIED;
   };
   // Findings in story order; spans are byte offsets into `story`.
   std::vector<signpost::v1::Finding> Read(std::string_view story, const Options& options) const;

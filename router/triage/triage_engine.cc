@@ -157,10 +157,10 @@ const v1::BandDefinition* TriageEngine::Band(v1::UrgencyBand band) const {
 }
 
 std::vector<v1::Finding> TriageEngine::ReadStory(std::string_view story, absl::Time received_at,
-                                                bool self_referral) const {
+                                                v1::SourceChannel channel) const {
   return reader_->Read(story,
                        {.year_received = static_cast<int>(absl::ToCivilYear(received_at, zone_).year()),
-                        .self_referral = self_referral});
+                        .channel = channel});
 }
 
 v1::TriageDecision TriageEngine::Evaluate(const TriageInput& input) const {
@@ -171,7 +171,7 @@ v1::TriageDecision TriageEngine::Evaluate(const TriageInput& input) const {
   facts.local = LocalFactsAt(input.received_at, zone_, rules_.in_hours());
   const std::vector<v1::Finding> findings =
       reader_->Read(s.story(), {.year_received = static_cast<int>(facts.local.local.year()),
-                                .self_referral = s.channel() == v1::SOURCE_CHANNEL_SELF});
+                                .channel = s.channel()});
   facts.findings = &findings;
   if (s.person().has_date_of_birth()) {
     facts.age = DecimalAgeYears(s.person().date_of_birth(), absl::CivilDay(facts.local.local));

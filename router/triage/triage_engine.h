@@ -62,10 +62,9 @@ class TriageEngine {
 
   signpost::v1::TriageDecision Evaluate(const TriageInput& input) const;
   // The story's findings alone, as Evaluate reads them for a referral
-  // received at `received_at` (which dates "in 2019"), written by the
-  // person (a self-referral) or not.
+  // received at `received_at` (which dates "in 2019") from `channel`.
   std::vector<signpost::v1::Finding> ReadStory(std::string_view story, absl::Time received_at,
-                                               bool self_referral) const;
+                                               signpost::v1::SourceChannel channel) const;
 
   // Declared version + "+" + 16 hex digits of a hash of the rule set.
   const std::string& version() const { return version_; }
