@@ -225,6 +225,7 @@ bool FindingMatches(const v1::FindingCondition& want, const v1::Finding& f) {
   if (!Contains(want.concepts(), f.concept_id())) return false;
   if (f.affirmed() == want.negated()) return false;
   if (!want.any_experiencer() && f.experiencer() == v1::EXPERIENCER_OTHER) return false;
+  if (want.time_stated() && !f.time_stated()) return false;
   if (want.times().empty()) {
     return f.time() == v1::FINDING_TIME_CURRENT || f.time() == v1::FINDING_TIME_RECENT;
   }

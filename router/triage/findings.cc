@@ -114,6 +114,7 @@ struct Context {
   bool possible = false;
   v1::FindingTime time = v1::FINDING_TIME_UNSPECIFIED;
   int time_distance = 0;
+  bool time_stated = false;
 };
 
 }  // namespace
@@ -331,6 +332,7 @@ Context FindingReader::Impl::ContextOf(const StoryText& t, const std::vector<Spa
     Apply(trigger, year_time, distance, concept_def.fixed_time(), concept_def.fixed_experiencer(),
           ctx);
   }
+  ctx.time_stated = ctx.time != v1::FINDING_TIME_UNSPECIFIED || concept_def.fixed_time();
   if (ctx.time == v1::FINDING_TIME_UNSPECIFIED) {
     ctx.time = concept_def.default_time() == v1::FINDING_TIME_UNSPECIFIED
                    ? v1::FINDING_TIME_CURRENT
@@ -358,6 +360,7 @@ std::vector<v1::Finding> FindingReader::Read(std::string_view story,
     f.set_time(ctx.time);
     f.set_experiencer(ctx.other ? v1::EXPERIENCER_OTHER : v1::EXPERIENCER_SELF);
     f.set_definite(!ctx.possible);
+    f.set_time_stated(ctx.time_stated);
     const size_t start = t.SourceBegin(c.start);
     const size_t end = t.SourceEnd(c.end);
     f.set_start(static_cast<int32_t>(start));

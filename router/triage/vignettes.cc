@@ -1,5 +1,6 @@
 #include "router/triage/vignettes.h"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -128,6 +129,9 @@ absl::StatusOr<v1::VignetteCorpus> ParseVignetteCorpus(std::string_view text) {
 }
 
 bool IsHeldOut(const v1::VignetteCorpus& corpus, const v1::TriageVignette& v) {
+  const int round = std::max(v.round(), 1);
+  const int current = std::max(corpus.current_round(), 1);
+  if (round != current) return false;  // earlier rounds' held-out sets are used up
   const uint64_t h = Fingerprint64(absl::StrCat(corpus.split_seed(), ":", v.id()));
   return static_cast<int>(h % 100) < corpus.held_out_percent();
 }

@@ -11,9 +11,10 @@
 // Each vignette is run as a client would submit it (SubmissionFor): the
 // story, channel, age, needs, risk and screen it gives, received in hours
 // (Tuesday 24 November 2026 11:00 London) or out of hours (Sunday 22
-// November 2026 02:00) as it says. A vignette is held out when
-// Fingerprint64("<split_seed>:<id>") % 100 < held_out_percent: the split
-// depends only on the committed seed and the id, never on the rules.
+// November 2026 02:00) as it says. A vignette of the corpus's current
+// round is held out when Fingerprint64("<split_seed>:<id>") % 100 <
+// held_out_percent: the split depends only on the committed seed, the id
+// and the round, never on the rules. Earlier rounds are development data.
 //
 // Pure; thread-safe.
 #ifndef SIGNPOST_ROUTER_TRIAGE_VIGNETTES_H_
