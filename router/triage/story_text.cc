@@ -97,12 +97,14 @@ StoryText StoryText::Prepare(std::string_view story) {
   for (size_t i = 0; i < story.size();) {
     char ascii = 0;
     if (const int n = Straightened(story.substr(i), &ascii); n > 0) {
-      emit(ascii, i, i + n);
+      emit(ascii == '"' ? ' ' : ascii, i, i + n);
       i += n;
       continue;
     }
     const auto c = static_cast<unsigned char>(story[i]);
-    if (c == '\n') {
+    if (c == '"') {
+      emit(' ', i, i + 1);  // quoted words read as words: took "a load of pills"
+    } else if (c == '\n') {
       emit('\n', i, i + 1);
     } else if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
       emit(' ', i, i + 1);

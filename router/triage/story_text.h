@@ -1,10 +1,11 @@
 // StoryText: a referral story prepared for reading: lower-cased, curly
-// quotes and dashes straightened, whitespace collapsed, with a map back to
+// apostrophes and dashes straightened, double quotes read as spaces
+// (quoted words are words), whitespace collapsed, with a map back to
 // the original bytes and the structure context scopes need (sentences,
 // words, commas).
 //
 //   StoryText t = StoryText::Prepare("She said: \u201cI can\u2019t go on.\u201d");
-//   t.text()                  -> "she said: \"i can't go on.\""
+//   t.text()                  -> "she said: i can't go on."
 //   t.Sentence(12)            -> index of the sentence holding byte 12
 //   t.WordsBetween(a, b)      -> words starting in [a, b)
 //   t.CommaBetween(a, b)      -> a comma or " - " in [a, b)
