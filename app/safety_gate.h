@@ -1,9 +1,11 @@
 // SafetyGate: what a candidate rule set must pass before it goes live.
 //
-// A candidate is refused when it under-triages any vignette of the
-// evaluation corpus (a less urgent band than the clinician's), or any
-// stored referral on replay (a less urgent band than the live rules give
-// it, or dropping a clinician review they ask for). RuleRegistry runs the
+// A candidate is refused when it under-triages any development vignette
+// of the evaluation corpus (a less urgent band than the clinician's), or
+// any stored referral on replay (a less urgent band than the live rules
+// give it, or dropping a clinician review they ask for). The held-out
+// split is not part of the gate: it only measures, and a gate that named
+// held-out vignettes would make them what rule authors tune to (ADR 0011). RuleRegistry runs the
 // gate on every activation - RPC, SIGHUP and start-up - and only an
 // explicit override with a reason lets a refused candidate through; the
 // reason and what the gate found are stored with the activation.

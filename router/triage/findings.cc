@@ -314,6 +314,18 @@ Context FindingReader::Impl::ContextOf(const StoryText& t, const std::vector<Spa
     }
     if (t.Sentence(s.start) != sentence) continue;
     const auto dir = trigger.direction();
+    if (s.start >= c.start && s.end <= c.end) {
+      // A time inside the concept's own words dates it ("going to take them
+      // tonight"); an "if" or other kinds inside it are its wording.
+      const bool dates_it = trigger.kind() == v1::ContextTrigger::KIND_YEAR ||
+                            (TimeOf(trigger.kind()) != v1::FINDING_TIME_UNSPECIFIED &&
+                             trigger.kind() != v1::ContextTrigger::KIND_HYPOTHETICAL);
+      if (!dates_it) continue;
+      Apply(trigger, YearTime(std::string_view(t.text()).substr(s.start, s.end - s.start),
+                              options.year_received),
+            0, concept_def.fixed_time(), concept_def.fixed_experiencer(), ctx);
+      continue;
+    }
     const bool forward = dir != v1::ContextTrigger::DIRECTION_BACKWARD && s.end <= c.start;
     const bool backward = (dir == v1::ContextTrigger::DIRECTION_BACKWARD ||
                            dir == v1::ContextTrigger::DIRECTION_BOTH) &&
