@@ -65,7 +65,8 @@ class TriageE2eTest : public ::testing::Test {
   testing::TempDir dir_;
   std::string rules_path_;
   std::string log_ = dir_.Sub("server.log");
-  testing::ServerProcess server_{dir_.Sub("data"), {"--log_level=info"}, log_};
+  testing::ServerProcess server_{
+      dir_.Sub("data"), {"--log_level=info", "--vignettes=" SIGNPOST_DEFAULT_VIGNETTES}, log_};
   std::unique_ptr<v1::TriageService::Stub> triage_;
   std::unique_ptr<v1::ReferralService::Stub> referrals_;
 };

@@ -58,6 +58,13 @@ struct ServiceStack {
     Open();
   }
 
+  // Turns the rule-change safety gate on (over `corpus_text`, a
+  // VignetteCorpus) and reopens.
+  void EnableGate(std::string corpus_text) {
+    gate_corpus_ = std::move(corpus_text);
+    Reopen();
+  }
+
   void Close() {
     app.reset();
     referrals = nullptr;
@@ -67,6 +74,7 @@ struct ServiceStack {
     directory_handler = nullptr;
     directory.reset();
     rules.reset();
+    gate.reset();
     store.reset();
   }
 
@@ -74,7 +82,13 @@ struct ServiceStack {
     auto opened = storage::Store::Open(store_options_);
     ASSERT_TRUE(opened.ok()) << opened.status();
     store = std::move(*opened);
-    auto registry = app::RuleRegistry::Open(*store, DefaultRulesText(), "default", clock);
+    if (!gate_corpus_.empty()) {
+      auto made = app::SafetyGate::FromCorpusText(*store, gate_corpus_);
+      ASSERT_TRUE(made.ok()) << made.status();
+      gate = *std::move(made);
+    }
+    auto registry =
+        app::RuleRegistry::Open(*store, DefaultRulesText(), "default", clock, gate.get());
     ASSERT_TRUE(registry.ok()) << registry.status();
     rules = std::move(*registry);
     if (with_directory_) {
@@ -116,6 +130,7 @@ struct ServiceStack {
   FakeClock clock;
   IdGenerator ids;
   std::unique_ptr<storage::Store> store;
+  std::unique_ptr<app::SafetyGate> gate;
   std::unique_ptr<app::RuleRegistry> rules;
   std::unique_ptr<app::DirectoryRegistry> directory;
   std::unique_ptr<app::App> app;
@@ -128,6 +143,7 @@ struct ServiceStack {
  private:
   bool with_directory_;
   storage::StoreOptions store_options_;
+  std::string gate_corpus_;
 };
 
 }  // namespace signpost::testing
