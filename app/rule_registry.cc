@@ -10,12 +10,9 @@ namespace signpost::app {
 
 namespace v1 = ::signpost::v1;
 
-absl::StatusOr<std::unique_ptr<RuleRegistry>> RuleRegistry::Open(storage::Store& store,
-                                                                 std::string_view file_text,
-                                                                 std::string_view file_path,
-                                                                 const Clock& clock,
-                                                                 const SafetyGate* gate,
-                                                                 std::string_view file_override_reason) {
+absl::StatusOr<std::unique_ptr<RuleRegistry>> RuleRegistry::Open(
+    storage::Store& store, std::string_view file_text, std::string_view file_path,
+    const Clock& clock, const SafetyGate* gate, std::string_view file_override_reason) {
   SP_ASSIGN_OR_RETURN(std::shared_ptr<const router::TriageEngine> file_engine,
                       router::TriageEngine::FromText(file_text));
   SP_ASSIGN_OR_RETURN(std::optional<v1::RuleActivation> stored, store.ActiveRules());
@@ -65,8 +62,7 @@ absl::StatusOr<Activation> RuleRegistry::ActivateFile(std::string_view text,
 }
 
 absl::StatusOr<Activation> RuleRegistry::Install(std::string_view text, std::string source,
-                                                 bool from_file,
-                                                 std::string_view override_reason) {
+                                                 bool from_file, std::string_view override_reason) {
   absl::StatusOr<std::shared_ptr<const router::TriageEngine>> engine =
       router::TriageEngine::FromText(text);
   if (!engine.ok()) {

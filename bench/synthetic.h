@@ -96,6 +96,7 @@ inline std::shared_ptr<const TriageEngine> SyntheticEngine(int n) {
       if (i % 5 == 1) f->add_times(v1::FINDING_TIME_HISTORICAL);
       f->set_any_experiencer(i % 4 == 2);
       r->mutable_when()->add_risk_to_others_in(static_cast<v1::RiskLevel>(i % 6));
+      r->mutable_when()->set_min_age_years(0.001 * i);  // every condition distinct
     }
     r->set_band(static_cast<v1::UrgencyBand>(1 + i % 5));
   }

@@ -52,16 +52,16 @@ absl::Status RebuildReferralIndexes(const Database::Impl& impl) {
     Batch batch(impl);
     size_t seen = 0;
     std::string last;
-    SP_RETURN_IF_ERROR(ScanPrefix(
-        impl, ColumnFamily::kReferrals, "", resume,
-        [&](std::string_view k, std::string_view v) -> absl::StatusOr<bool> {
-          SP_ASSIGN_OR_RETURN(v1::Referral r, ParseStored<v1::Referral>(v, "referral"));
-          for (const auto& [key, value] : IndexEntriesFor(r)) {
-            batch.Put(ColumnFamily::kIndexes, key, value);
-          }
-          last = std::string(k);
-          return ++seen < kEntriesPerBatch;
-        }));
+    SP_RETURN_IF_ERROR(
+        ScanPrefix(impl, ColumnFamily::kReferrals, "", resume,
+                   [&](std::string_view k, std::string_view v) -> absl::StatusOr<bool> {
+                     SP_ASSIGN_OR_RETURN(v1::Referral r, ParseStored<v1::Referral>(v, "referral"));
+                     for (const auto& [key, value] : IndexEntriesFor(r)) {
+                       batch.Put(ColumnFamily::kIndexes, key, value);
+                     }
+                     last = std::string(k);
+                     return ++seen < kEntriesPerBatch;
+                   }));
     if (seen == 0) return absl::OkStatus();
     SP_RETURN_IF_ERROR(batch.Commit("schema 3 migration"));
     if (seen < kEntriesPerBatch) return absl::OkStatus();

@@ -17,7 +17,8 @@ ABSL_FLAG(std::string, from, "", "rules replay: received at or after (RFC 3339).
 ABSL_FLAG(std::string, to, "", "rules replay: received before (RFC 3339).");
 ABSL_FLAG(std::string, override_reason, "",
           "rules activate: override the safety gate, with this reason (recorded).");
-ABSL_FLAG(std::string, from_channel, "gp", "rules read: who wrote the story (gp, self, call_hub, ...).");
+ABSL_FLAG(std::string, from_channel, "gp",
+          "rules read: who wrote the story (gp, self, call_hub, ...).");
 ABSL_FLAG(bool, show_held_out, false,
           "rules evaluate: also list the held-out vignettes missed (never while tuning).");
 

@@ -176,10 +176,14 @@ bool ReceivedHolds(const v1::TriageCondition& c, const ConditionFacts& f, Why& w
 bool FindingsHold(const v1::TriageCondition& c, const ConditionFacts& f, Why& why) {
   if (c.findings_any().empty()) return true;
   for (const v1::FindingCondition& want : c.findings_any()) {
-    for (const v1::Finding& finding : *f.findings) {
-      if (FindingMatches(want, finding)) {
-        why.AddFinding(finding);
-        return true;
+    for (const std::string& concept_id : want.concepts()) {
+      auto it = f.findings->find(concept_id);
+      if (it == f.findings->end()) continue;
+      for (const v1::Finding* finding : it->second) {
+        if (FindingMatches(want, *finding)) {
+          why.AddFinding(*finding);
+          return true;
+        }
       }
     }
   }
@@ -213,13 +217,18 @@ bool CombinatorsHold(const v1::TriageCondition& c, const ConditionFacts& f, Why&
     if (std::none_of(c.any_of().begin(), c.any_of().end(), holds)) return false;
   }
   std::vector<v1::Evidence> ignored;
-  return std::none_of(c.none_of().begin(), c.none_of().end(),
-                      [&](const v1::TriageCondition& sub) {
-                        return ConditionHolds(sub, f, &ignored);
-                      });
+  return std::none_of(c.none_of().begin(), c.none_of().end(), [&](const v1::TriageCondition& sub) {
+    return ConditionHolds(sub, f, &ignored);
+  });
 }
 
 }  // namespace
+
+FindingIndex IndexFindings(const std::vector<v1::Finding>& findings) {
+  FindingIndex index;
+  for (const v1::Finding& f : findings) index[f.concept_id()].push_back(&f);
+  return index;
+}
 
 bool FindingMatches(const v1::FindingCondition& want, const v1::Finding& f) {
   if (!Contains(want.concepts(), f.concept_id())) return false;

@@ -14,6 +14,8 @@
 #define SIGNPOST_ROUTER_TRIAGE_CONDITIONS_H_
 
 #include <optional>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "router/triage/triage_facts.h"
@@ -22,13 +24,19 @@
 
 namespace signpost::router {
 
+// Findings by concept id, in story order.
+using FindingIndex =
+    std::unordered_map<std::string_view, std::vector<const signpost::v1::Finding*>>;
+// Indexes `findings`, which must outlive the index.
+FindingIndex IndexFindings(const std::vector<signpost::v1::Finding>& findings);
+
 // Everything a condition can test, computed once per evaluation.
 struct ConditionFacts {
   const signpost::v1::ReferralSubmission* submission = nullptr;
   std::optional<double> age;
   LocalTimeFacts local;
   bool has_open_referral = false;
-  const std::vector<signpost::v1::Finding>* findings = nullptr;
+  const FindingIndex* findings = nullptr;
 };
 
 bool ConditionHolds(const signpost::v1::TriageCondition& c, const ConditionFacts& facts,

@@ -1,12 +1,14 @@
 #include "router/triage/findings.h"
 
 #include <algorithm>
+#include <span>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/status_macros.h"
 #include "re2/re2.h"
 #include "re2/set.h"
 #include "router/triage/story_text.h"
@@ -34,9 +36,6 @@ struct Span {
 };
 
 bool Overlaps(const Span& a, const Span& b) { return a.start < b.end && b.start < a.end; }
-bool Inside(const Span& inner, const Span& outer) {
-  return inner.start >= outer.start && inner.end <= outer.end;
-}
 
 RE2::Options PatternOptions(int64_t max_mem) {
   RE2::Options o;
@@ -92,7 +91,9 @@ v1::FindingTime TimeOf(Kind kind) {
 v1::FindingTime YearTime(std::string_view words, int year_received) {
   int year = 0;
   for (size_t i = 0; i + 4 <= words.size(); ++i) {
-    if (absl::SimpleAtoi(absl::string_view(words.data() + i, 4), &year) && year >= 1900 && year <= 2999) break;
+    if (absl::SimpleAtoi(absl::string_view(words.data() + i, 4), &year) && year >= 1900 &&
+        year <= 2999)
+      break;
     year = 0;
   }
   if (year == 0) return v1::FINDING_TIME_UNSPECIFIED;
@@ -126,12 +127,14 @@ struct FindingReader::Impl {
   std::vector<Pattern> patterns;
   RE2::Set screen;
 
-  std::vector<int> Screen(const std::string& text) const;
-  Matches Locate(const std::string& text, const std::vector<int>& hits) const;
+  // Which patterns match in text[begin, end).
+  std::vector<int> Screen(const std::string& text, size_t begin, size_t end) const;
+  // Adds every match in text[begin, end) of the `hits` patterns.
+  void Locate(const std::string& text, size_t begin, size_t end, const std::vector<int>& hits,
+              Matches& m) const;
   void Clean(Matches& m) const;
-  bool Terminated(const StoryText& t, const std::vector<Span>& triggers, size_t from, size_t to,
-                  Kind kind) const;
-  Context ContextOf(const StoryText& t, const std::vector<Span>& triggers, const Span& c,
+  bool Terminated(std::span<const Span> triggers, size_t from, size_t to, Kind kind) const;
+  Context ContextOf(const StoryText& t, std::span<const Span> triggers, const Span& c,
                     const FindingReader::Options& options) const;
   void Apply(const v1::ContextTrigger& trigger, v1::FindingTime year_time, int distance,
              bool time_fixed, bool who_fixed, Context& ctx) const;
@@ -144,31 +147,40 @@ absl::StatusOr<std::unique_ptr<FindingReader>> FindingReader::Create(const v1::L
                                                                      int64_t max_mem) {
   auto impl = std::make_unique<Impl>(max_mem);
   impl->lexicon = lexicon;
-  auto add = [&](Role role, int owner, const std::string& pattern) -> absl::Status {
-    absl::StatusOr<std::string> expanded = ExpandWordLists(pattern, lexicon);
-    if (!expanded.ok()) return expanded.status();
-    const std::string wrapped = Wrapped(*expanded);
-    auto re = std::make_unique<RE2>(wrapped, PatternOptions(8 << 20));
+  // One expression per concept, per concept's exclusions and per trigger:
+  // the alternation of its patterns, each wrapped in word boundaries, read
+  // leftmost-longest. Fewer, larger expressions screen and locate faster.
+  auto add = [&](Role role, int owner,
+                 const google::protobuf::RepeatedPtrField<std::string>& patterns) -> absl::Status {
+    if (patterns.empty()) return absl::OkStatus();
+    std::vector<std::string> wrapped;
+    for (const std::string& pattern : patterns) {
+      absl::StatusOr<std::string> expanded = ExpandWordLists(pattern, lexicon);
+      if (!expanded.ok()) return expanded.status();
+      wrapped.push_back(Wrapped(*expanded));
+      if (!RE2(wrapped.back(), PatternOptions(8 << 20)).ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("lexicon pattern \"", pattern, "\" is not valid RE2"));
+      }
+    }
+    const std::string all = absl::StrJoin(wrapped, "|");
+    RE2::Options longest = PatternOptions(32 << 20);
+    longest.set_longest_match(true);
+    auto re = std::make_unique<RE2>(all, longest);
     std::string error;
-    if (!re->ok() || impl->screen.Add(wrapped, &error) < 0) {
-      return absl::InvalidArgumentError(absl::StrCat("lexicon pattern \"", pattern,
-                                                      "\" is not valid RE2: ", re->error(), error));
+    if (!re->ok() || impl->screen.Add(all, &error) < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("lexicon patterns do not compile together: ", re->error(), error));
     }
     impl->patterns.push_back({role, owner, std::move(re)});
     return absl::OkStatus();
   };
   for (int i = 0; i < lexicon.concepts_size(); ++i) {
-    for (const auto& p : lexicon.concepts(i).patterns()) {
-      if (absl::Status s = add(Role::kConcept, i, p); !s.ok()) return s;
-    }
-    for (const auto& p : lexicon.concepts(i).exclusions()) {
-      if (absl::Status s = add(Role::kExclusion, i, p); !s.ok()) return s;
-    }
+    SP_RETURN_IF_ERROR(add(Role::kConcept, i, lexicon.concepts(i).patterns()));
+    SP_RETURN_IF_ERROR(add(Role::kExclusion, i, lexicon.concepts(i).exclusions()));
   }
   for (int i = 0; i < lexicon.triggers_size(); ++i) {
-    for (const auto& p : lexicon.triggers(i).patterns()) {
-      if (absl::Status s = add(Role::kTrigger, i, p); !s.ok()) return s;
-    }
+    SP_RETURN_IF_ERROR(add(Role::kTrigger, i, lexicon.triggers(i).patterns()));
   }
   if (!impl->patterns.empty() && !impl->screen.Compile()) {
     return absl::InvalidArgumentError("the lexicon's patterns together are too large to compile");
@@ -176,11 +188,13 @@ absl::StatusOr<std::unique_ptr<FindingReader>> FindingReader::Create(const v1::L
   return std::unique_ptr<FindingReader>(new FindingReader(std::move(impl)));
 }
 
-std::vector<int> FindingReader::Impl::Screen(const std::string& text) const {
+std::vector<int> FindingReader::Impl::Screen(const std::string& text, size_t begin,
+                                             size_t end) const {
   std::vector<int> hits;
   if (patterns.empty()) return hits;
   RE2::Set::ErrorInfo error{RE2::Set::kNoError};
-  if (!screen.Match(text, &hits, &error) && error.kind != RE2::Set::kNoError) {
+  const re2::StringPiece part(text.data() + begin, end - begin);
+  if (!screen.Match(part, &hits, &error) && error.kind != RE2::Set::kNoError) {
     // The screen's DFA gave up on this story: a silent "no match" would
     // under-triage, so locate every pattern instead.
     hits.resize(patterns.size());
@@ -189,15 +203,14 @@ std::vector<int> FindingReader::Impl::Screen(const std::string& text) const {
   return hits;
 }
 
-Matches FindingReader::Impl::Locate(const std::string& text, const std::vector<int>& hits) const {
-  Matches m;
-  m.exclusions.resize(lexicon.concepts_size());
+void FindingReader::Impl::Locate(const std::string& text, size_t begin, size_t end,
+                                 const std::vector<int>& hits, Matches& m) const {
   for (int index : hits) {
     const Pattern& p = patterns[index];
     re2::StringPiece input(text);
     re2::StringPiece match;
-    size_t pos = 0;
-    while (pos <= text.size() && p.re->Match(input, pos, text.size(), RE2::UNANCHORED, &match, 1)) {
+    size_t pos = begin;
+    while (pos <= end && p.re->Match(input, pos, end, RE2::UNANCHORED, &match, 1)) {
       const auto start = static_cast<size_t>(match.data() - text.data());
       const Span span{start, start + match.size(), p.owner};
       switch (p.role) {
@@ -214,7 +227,6 @@ Matches FindingReader::Impl::Locate(const std::string& text, const std::vector<i
       pos = start + std::max<size_t>(match.size(), 1);
     }
   }
-  return m;
 }
 
 // Drops excluded concept matches, merges overlapping matches of one
@@ -241,26 +253,49 @@ void FindingReader::Impl::Clean(Matches& m) const {
   for (const Span& t : m.triggers) {
     if (lexicon.triggers(t.owner).kind() == v1::ContextTrigger::KIND_PSEUDO) pseudo.push_back(t);
   }
+  // Concepts by start with the furthest end so far: a trigger lies inside
+  // (overlaps) some concept when a concept starting at or before its start
+  // (before its end) reaches its end (past its start).
+  std::vector<Span> by_start = m.concepts;
+  std::sort(by_start.begin(), by_start.end(),
+            [](const Span& a, const Span& b) { return a.start < b.start; });
+  std::vector<size_t> reach(by_start.size());
+  for (size_t i = 0; i < by_start.size(); ++i) {
+    reach[i] = std::max(by_start[i].end, i > 0 ? reach[i - 1] : 0);
+  }
+  auto inside_a_concept = [&](const Span& t) {
+    auto it = std::upper_bound(by_start.begin(), by_start.end(), t.start,
+                               [](size_t pos, const Span& c) { return pos < c.start; });
+    if (it == by_start.begin()) return false;
+    return reach[static_cast<size_t>(it - by_start.begin()) - 1] >= t.end;
+  };
+  auto overlaps_a_concept = [&](const Span& t) {
+    auto it = std::lower_bound(by_start.begin(), by_start.end(), t.end,
+                               [](const Span& c, size_t pos) { return c.start < pos; });
+    if (it == by_start.begin()) return false;
+    return reach[static_cast<size_t>(it - by_start.begin()) - 1] > t.start;
+  };
   std::erase_if(m.triggers, [&](const Span& t) {
     if (lexicon.triggers(t.owner).kind() == v1::ContextTrigger::KIND_PSEUDO) return true;
     if (std::any_of(pseudo.begin(), pseudo.end(), [&](const Span& p) { return Overlaps(t, p); })) {
       return true;
     }
-    // Negations and people named inside a concept's own words are part of
-    // it ("no reason to live", "believes his neighbours are ..."); times
+    // Negations and people named in a concept's own words are part of it
+    // ("no reason to live", "believes his neighbours are ..."), as is one
+    // sharing words with it ("her mum" before "mum plans to ..."); times
     // inside it still date it ("previous overdose", "cut last night").
+    // A negation that only overlaps one still negates it ("not going to"
+    // before "going to kill myself").
     const Kind kind = lexicon.triggers(t.owner).kind();
-    const bool wording = kind == v1::ContextTrigger::KIND_NEGATED ||
-                         kind == v1::ContextTrigger::KIND_OTHER_EXPERIENCER;
-    return wording && std::any_of(m.concepts.begin(), m.concepts.end(),
-                                  [&](const Span& c) { return Inside(t, c); });
+    if (kind == v1::ContextTrigger::KIND_OTHER_EXPERIENCER) return overlaps_a_concept(t);
+    return kind == v1::ContextTrigger::KIND_NEGATED && inside_a_concept(t);
   });
   std::sort(m.triggers.begin(), m.triggers.end(),
             [](const Span& a, const Span& b) { return a.start < b.start; });
 }
 
-bool FindingReader::Impl::Terminated(const StoryText& t, const std::vector<Span>& triggers,
-                                     size_t from, size_t to, Kind kind) const {
+bool FindingReader::Impl::Terminated(std::span<const Span> triggers, size_t from, size_t to,
+                                     Kind kind) const {
   for (const Span& s : triggers) {
     if (s.start < from || s.end > to) continue;
     const auto& trigger = lexicon.triggers(s.owner);
@@ -272,8 +307,7 @@ bool FindingReader::Impl::Terminated(const StoryText& t, const std::vector<Span>
 }
 
 void FindingReader::Impl::Apply(const v1::ContextTrigger& trigger, v1::FindingTime year_time,
-                                int distance, bool time_fixed, bool who_fixed,
-                                Context& ctx) const {
+                                int distance, bool time_fixed, bool who_fixed, Context& ctx) const {
   switch (trigger.kind()) {
     case v1::ContextTrigger::KIND_NEGATED:
       ctx.negated = true;
@@ -298,12 +332,10 @@ void FindingReader::Impl::Apply(const v1::ContextTrigger& trigger, v1::FindingTi
   }
 }
 
-Context FindingReader::Impl::ContextOf(const StoryText& t, const std::vector<Span>& triggers,
-                                       const Span& c,
-                                       const FindingReader::Options& options) const {
+Context FindingReader::Impl::ContextOf(const StoryText& t, std::span<const Span> triggers,
+                                       const Span& c, const FindingReader::Options& options) const {
   const v1::Concept& concept_def = lexicon.concepts(c.owner);
   Context ctx;
-  const int sentence = t.Sentence(c.start);
   for (const Span& s : triggers) {
     const auto& trigger = lexicon.triggers(s.owner);
     if (trigger.kind() == v1::ContextTrigger::KIND_TERMINATE) continue;
@@ -312,7 +344,6 @@ Context FindingReader::Impl::ContextOf(const StoryText& t, const std::vector<Spa
             trigger.channels().end()) {
       continue;
     }
-    if (t.Sentence(s.start) != sentence) continue;
     const auto dir = trigger.direction();
     if (s.start >= c.start && s.end <= c.end) {
       // A time inside the concept's own words dates it ("going to take them
@@ -321,26 +352,30 @@ Context FindingReader::Impl::ContextOf(const StoryText& t, const std::vector<Spa
                             (TimeOf(trigger.kind()) != v1::FINDING_TIME_UNSPECIFIED &&
                              trigger.kind() != v1::ContextTrigger::KIND_HYPOTHETICAL);
       if (!dates_it) continue;
-      Apply(trigger, YearTime(std::string_view(t.text()).substr(s.start, s.end - s.start),
-                              options.year_received),
+      Apply(trigger,
+            YearTime(std::string_view(t.text()).substr(s.start, s.end - s.start),
+                     options.year_received),
             0, concept_def.fixed_time(), concept_def.fixed_experiencer(), ctx);
       continue;
     }
-    const bool forward = dir != v1::ContextTrigger::DIRECTION_BACKWARD && s.end <= c.start;
+    // A trigger that starts before the concept looks forward at it, one that
+    // starts inside it and runs past its end looks back ("not going to" and
+    // "going to kill myself" share words).
+    const bool starts_before = s.start < c.start;
+    const bool forward = dir != v1::ContextTrigger::DIRECTION_BACKWARD && starts_before;
     const bool backward = (dir == v1::ContextTrigger::DIRECTION_BACKWARD ||
                            dir == v1::ContextTrigger::DIRECTION_BOTH) &&
-                          s.start >= c.end;
+                          !starts_before;
     if (!forward && !backward) continue;
-    const size_t from = forward ? s.end : c.end;
-    const size_t to = forward ? c.start : s.start;
+    const size_t from = forward ? std::min(s.end, c.start) : c.end;
+    const size_t to = forward ? c.start : std::max(s.start, c.end);
     const int distance = t.WordsBetween(from, to);
     const int window = trigger.window_words() > 0 ? trigger.window_words() : kDefaultWindow;
     if (distance > window) continue;
     if (!trigger.crosses_commas() && t.CommaBetween(from, to)) continue;
-    if (Terminated(t, triggers, from, to, trigger.kind())) continue;
-    const v1::FindingTime year_time =
-        YearTime(std::string_view(t.text()).substr(s.start, s.end - s.start),
-                 options.year_received);
+    if (Terminated(triggers, from, to, trigger.kind())) continue;
+    const v1::FindingTime year_time = YearTime(
+        std::string_view(t.text()).substr(s.start, s.end - s.start), options.year_received);
     Apply(trigger, year_time, distance, concept_def.fixed_time(), concept_def.fixed_experiencer(),
           ctx);
   }
@@ -353,19 +388,40 @@ Context FindingReader::Impl::ContextOf(const StoryText& t, const std::vector<Spa
   return ctx;
 }
 
-std::vector<v1::Finding> FindingReader::Read(std::string_view story,
-                                             const Options& options) const {
+std::vector<v1::Finding> FindingReader::Read(std::string_view story, const Options& options) const {
   std::vector<v1::Finding> out;
   if (story.empty()) return out;
   const StoryText t = StoryText::Prepare(story);
-  Matches m = impl_->Locate(t.text(), impl_->Screen(t.text()));
+  // Sentence by sentence: every context rule is within a sentence, so no
+  // pattern needs to see across one, and each pattern that hits is located
+  // in its sentence only.
+  Matches m;
+  m.exclusions.resize(impl_->lexicon.concepts_size());
+  for (const auto& [begin, end] : t.Sentences()) {
+    const std::vector<int> hits = impl_->Screen(t.text(), begin, end);
+    // Context only matters beside a concept: a sentence without one is done.
+    if (std::none_of(hits.begin(), hits.end(),
+                     [&](int i) { return impl_->patterns[i].role == Role::kConcept; })) {
+      continue;
+    }
+    impl_->Locate(t.text(), begin, end, hits, m);
+  }
   impl_->Clean(m);
   std::sort(m.concepts.begin(), m.concepts.end(), [](const Span& a, const Span& b) {
     return std::tie(a.start, a.end, a.owner) < std::tie(b.start, b.end, b.owner);
   });
+  // The triggers of each sentence: triggers are sorted by start, so each
+  // sentence's are one run.
+  std::vector<int> trigger_sentence;
+  trigger_sentence.reserve(m.triggers.size());
+  for (const Span& s : m.triggers) trigger_sentence.push_back(t.Sentence(s.start));
   out.reserve(m.concepts.size());
   for (const Span& c : m.concepts) {
-    const Context ctx = impl_->ContextOf(t, m.triggers, c, options);
+    const auto [lo, hi] =
+        std::equal_range(trigger_sentence.begin(), trigger_sentence.end(), t.Sentence(c.start));
+    const std::span<const Span> in_sentence(m.triggers.data() + (lo - trigger_sentence.begin()),
+                                            static_cast<size_t>(hi - lo));
+    const Context ctx = impl_->ContextOf(t, in_sentence, c, options);
     v1::Finding& f = out.emplace_back();
     f.set_concept_id(impl_->lexicon.concepts(c.owner).id());
     f.set_affirmed(!ctx.negated);
@@ -382,7 +438,8 @@ std::vector<v1::Finding> FindingReader::Read(std::string_view story,
   return out;
 }
 
-absl::StatusOr<std::string> ExpandWordLists(const std::string& pattern, const v1::Lexicon& lexicon) {
+absl::StatusOr<std::string> ExpandWordLists(const std::string& pattern,
+                                            const v1::Lexicon& lexicon) {
   static const LazyRE2 kReference = {R"(\{([a-z_]+)\})"};
   std::string out;
   re2::StringPiece rest(pattern);

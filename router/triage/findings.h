@@ -18,9 +18,10 @@
 //   comma between (unless the trigger crosses_commas) and no terminator
 //   for their kind between.
 // - A trigger overlapping a pseudo-trigger modifies nothing, nor does a
-//   negation or someone-else trigger inside a concept's own words ("no
-//   reason to live"). A time inside them still dates it ("previous
-//   overdose").
+//   negation inside a concept's own words ("no reason to live"), nor a
+//   someone-else trigger sharing words with one ("her mum" before a
+//   concept "mum plans to ..."). A
+//   time inside a concept's words still dates it ("previous overdose").
 // - Negation: any negation trigger in scope negates. Time: the nearest time
 //   trigger in scope sets it (on a tie, the more urgent); none: the
 //   concept's default_time. Experiencer: someone else if an

@@ -75,7 +75,8 @@ class LexiconChecker {
       if (!RE2::FullMatch(list.name(), *kName)) {
         Add("word_lists", index, absl::StrCat(who, ": name must match [a-z_]+"));
       }
-      if (!names.insert(list.name()).second) Add("word_lists", index, absl::StrCat(who, ": defined twice"));
+      if (!names.insert(list.name()).second)
+        Add("word_lists", index, absl::StrCat(who, ": defined twice"));
       if (list.words().empty()) Add("word_lists", index, absl::StrCat(who, ": has no words"));
       for (const auto& w : list.words()) {
         if (w.empty() || !LowerCaseOutsideEscapes(w)) {

@@ -118,8 +118,9 @@ class Validator {
     if (b.has_review_within() &&
         (b.review_within().seconds() <= 0 || b.review_within().seconds() > 24 * 3600)) {
       Add("bands", i,
-          absl::StrCat(name, " review_within must be more than 0 and at most 24 hours "
-                             "(unknown risk is never routine)"));
+          absl::StrCat(name,
+                       " review_within must be more than 0 and at most 24 hours "
+                       "(unknown risk is never routine)"));
     }
     if (b.mhsds_priority() < 1 || b.mhsds_priority() > 4) {
       Add("bands", i, absl::StrCat(name, " needs mhsds_priority 1-4"));
@@ -152,7 +153,8 @@ class Validator {
       }
       if (seen_no_f2f) {
         Add("bands", IndexOfBand(band),
-            absl::StrCat("band ", name, " has a face-to-face clock but a more urgent band has none"));
+            absl::StrCat("band ", name,
+                         " has a face-to-face clock but a more urgent band has none"));
       }
       const int64_t secs = def->respond_within().seconds();
       if (secs < previous) {
@@ -248,23 +250,24 @@ class Validator {
     }
     any |= CheckEnums(rule, who, c.channel_in(), v1::SourceChannel_IsValid, "channel_in", false);
     any |= CheckEnums(rule, who, c.needs_any(), v1::PresentingNeed_IsValid, "needs_any", false);
-    any |= CheckEnums(rule, who, c.needs_only_from(), v1::PresentingNeed_IsValid,
-                      "needs_only_from", false);
-    any |= CheckEnums(rule, who, c.risk_to_self_in(), v1::RiskLevel_IsValid, "risk_to_self_in",
+    any |= CheckEnums(rule, who, c.needs_only_from(), v1::PresentingNeed_IsValid, "needs_only_from",
+                      false);
+    any |=
+        CheckEnums(rule, who, c.risk_to_self_in(), v1::RiskLevel_IsValid, "risk_to_self_in", true);
+    any |= CheckEnums(rule, who, c.risk_to_others_in(), v1::RiskLevel_IsValid, "risk_to_others_in",
                       true);
-    any |= CheckEnums(rule, who, c.risk_to_others_in(), v1::RiskLevel_IsValid,
-                      "risk_to_others_in", true);
     any |= CheckEnums(rule, who, c.risk_from_others_in(), v1::RiskLevel_IsValid,
                       "risk_from_others_in", true);
     any |= CheckEnums(rule, who, c.any_risk_in(), v1::RiskLevel_IsValid, "any_risk_in", true);
     any |= CheckEnums(rule, who, c.all_risks_in(), v1::RiskLevel_IsValid, "all_risks_in", true);
     any |= CheckEnums(rule, who, c.safeguarding_in(), v1::Answer_IsValid, "safeguarding_in", true);
-    any |= CheckEnums(rule, who, c.screen_yes_any(), v1::ScreenItem_IsValid, "screen_yes_any",
-                      false);
+    any |=
+        CheckEnums(rule, who, c.screen_yes_any(), v1::ScreenItem_IsValid, "screen_yes_any", false);
     for (const auto& code : c.legal_status_in()) {
       if (!IsKnownLegalStatusCode(code)) {
         Add("rules", rule,
-            absl::StrCat(who, ": legal_status_in \"", code, "\" is not a UK Core legal status code"));
+            absl::StrCat(who, ": legal_status_in \"", code,
+                         "\" is not a UK Core legal status code"));
       }
     }
     return any || !c.legal_status_in().empty() || c.has_no_needs_coded() ||
@@ -355,7 +358,8 @@ class Validator {
   void CheckRule(int i) {
     const v1::TriageRule& r = rules_.rules(i);
     const std::string who = absl::StrCat("rule \"", r.id(), "\"");
-    if (!ValidId(r.id())) Add("rules", i, absl::StrCat(who, ": id must match [a-z0-9][a-z0-9_.-]*"));
+    if (!ValidId(r.id()))
+      Add("rules", i, absl::StrCat(who, ": id must match [a-z0-9][a-z0-9_.-]*"));
     if (!rule_ids_.insert(r.id()).second) {
       Add("rules", i, absl::StrCat(who, ": duplicate id (ambiguous)"));
     }

@@ -17,7 +17,11 @@ constexpr Replacement kReplacements[] = {
     {{0xE2, 0x80, 0xA6}, '.'},
 };
 
-bool IsWordByte(unsigned char c) { return std::isalnum(c) || c == '\'' || c >= 0x80; }
+bool IsAsciiAlnum(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+bool IsWordByte(unsigned char c) { return IsAsciiAlnum(c) || c == '\'' || c >= 0x80; }
 
 // Length of the UTF-8 punctuation at `s` that reads as ASCII (0 if none).
 int Straightened(std::string_view s, char* out) {
@@ -41,7 +45,7 @@ int Straightened(std::string_view s, char* out) {
 // A full stop that does not end a sentence: inside a number or a word
 // ("2.5", "e.g."), or after a title.
 bool FullStopContinues(const std::string& t, size_t i) {
-  if (i + 1 < t.size() && std::isalnum(static_cast<unsigned char>(t[i + 1]))) return true;
+  if (i + 1 < t.size() && IsAsciiAlnum(static_cast<unsigned char>(t[i + 1]))) return true;
   size_t start = i;
   while (start > 0 && IsWordByte(static_cast<unsigned char>(t[start - 1]))) --start;
   const std::string_view word(t.data() + start, i - start);
@@ -60,8 +64,8 @@ bool EndsSentence(const std::string& t, size_t i) {
     case '\n':
       return true;
     case ':':  // not in "2:30"
-      return !(i > 0 && i + 1 < t.size() && std::isdigit(static_cast<unsigned char>(t[i - 1])) &&
-               std::isdigit(static_cast<unsigned char>(t[i + 1])));
+      return !(i > 0 && i + 1 < t.size() && (t[i - 1] >= '0' && t[i - 1] <= '9') &&
+               (t[i + 1] >= '0' && t[i + 1] <= '9'));
     case '.':
       return !FullStopContinues(t, i);
     default:
@@ -95,21 +99,23 @@ StoryText StoryText::Prepare(std::string_view story) {
     out.source_end_.push_back(to);
   };
   for (size_t i = 0; i < story.size();) {
-    char ascii = 0;
-    if (const int n = Straightened(story.substr(i), &ascii); n > 0) {
-      emit(ascii == '"' ? ' ' : ascii, i, i + n);
-      i += n;
-      continue;
-    }
     const auto c = static_cast<unsigned char>(story[i]);
-    if (c == '"') {
+    if (c >= 0x80) {
+      char ascii = 0;
+      if (const int n = Straightened(story.substr(i), &ascii); n > 0) {
+        emit(ascii == '"' ? ' ' : ascii, i, i + n);
+        i += n;
+        continue;
+      }
+      emit(static_cast<char>(c), i, i + 1);
+    } else if (c == '"') {
       emit(' ', i, i + 1);  // quoted words read as words: took "a load of pills"
     } else if (c == '\n') {
       emit('\n', i, i + 1);
     } else if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
       emit(' ', i, i + 1);
     } else {
-      emit(static_cast<char>(c < 0x80 ? std::tolower(c) : c), i, i + 1);
+      emit(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c), i, i + 1);
     }
     ++i;
   }
@@ -133,6 +139,18 @@ void StoryText::Index() {
     commas_before_[i + 1] = commas_before_[i] + (IsClauseBreak(text_, i) ? 1 : 0);
   }
   sentence_of_[n] = sentence;
+}
+
+std::vector<std::pair<size_t, size_t>> StoryText::Sentences() const {
+  std::vector<std::pair<size_t, size_t>> out;
+  size_t begin = 0;
+  for (size_t i = 1; i <= text_.size(); ++i) {
+    if (i == text_.size() || sentence_of_[i] != sentence_of_[i - 1]) {
+      out.emplace_back(begin, i);
+      begin = i;
+    }
+  }
+  return out;
 }
 
 int StoryText::WordsBetween(size_t from, size_t to) const {

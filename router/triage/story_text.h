@@ -20,6 +20,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace signpost::router {
@@ -31,6 +32,8 @@ class StoryText {
   const std::string& text() const { return text_; }
   // Sentence number of normalised byte `pos` (0-based).
   int Sentence(size_t pos) const { return sentence_of_[pos]; }
+  // Each sentence's [begin, end) in text(), in order (its end mark included).
+  std::vector<std::pair<size_t, size_t>> Sentences() const;
   // Number of words that start in [from, to).
   int WordsBetween(size_t from, size_t to) const;
   // True if [from, to) holds a comma or a spaced dash (a clause break).

@@ -31,10 +31,10 @@ bool Answered(v1::Answer a) { return a == v1::ANSWER_YES || a == v1::ANSWER_NO; 
 std::vector<std::pair<std::string, std::string>> UnknownRisk(const v1::ReferralSubmission& s) {
   const v1::RiskIndicators& risk = s.risk();
   const v1::RiskScreen& screen = s.risk_screen();
-  const bool self_screened =
-      Answered(screen.wish_to_be_dead()) || Answered(screen.suicidal_thoughts()) ||
-      Answered(screen.intent()) || Answered(screen.plan()) ||
-      Answered(screen.suicidal_behaviour()) || Answered(screen.acting_now());
+  const bool self_screened = Answered(screen.wish_to_be_dead()) ||
+                             Answered(screen.suicidal_thoughts()) || Answered(screen.intent()) ||
+                             Answered(screen.plan()) || Answered(screen.suicidal_behaviour()) ||
+                             Answered(screen.acting_now());
   const bool others_screened =
       Answered(screen.harm_to_others_thoughts()) || Answered(screen.harm_to_others_intent());
   std::vector<std::pair<std::string, std::string>> unknown;
@@ -44,7 +44,8 @@ std::vector<std::pair<std::string, std::string>> UnknownRisk(const v1::ReferralS
   if (risk.to_others() == v1::RISK_LEVEL_UNSPECIFIED && !others_screened) {
     unknown.emplace_back("risk.to_others", "not recorded");
   }
-  if (risk.from_others() == v1::RISK_LEVEL_UNSPECIFIED && !Answered(screen.safeguarding_concern())) {
+  if (risk.from_others() == v1::RISK_LEVEL_UNSPECIFIED &&
+      !Answered(screen.safeguarding_concern())) {
     unknown.emplace_back("risk.from_others", "not recorded");
   }
   if (!Answered(risk.safeguarding_concern()) && !Answered(screen.safeguarding_concern())) {
@@ -157,10 +158,10 @@ const v1::BandDefinition* TriageEngine::Band(v1::UrgencyBand band) const {
 }
 
 std::vector<v1::Finding> TriageEngine::ReadStory(std::string_view story, absl::Time received_at,
-                                                v1::SourceChannel channel) const {
-  return reader_->Read(story,
-                       {.year_received = static_cast<int>(absl::ToCivilYear(received_at, zone_).year()),
-                        .channel = channel});
+                                                 v1::SourceChannel channel) const {
+  return reader_->Read(
+      story, {.year_received = static_cast<int>(absl::ToCivilYear(received_at, zone_).year()),
+              .channel = channel});
 }
 
 v1::TriageDecision TriageEngine::Evaluate(const TriageInput& input) const {
@@ -169,10 +170,11 @@ v1::TriageDecision TriageEngine::Evaluate(const TriageInput& input) const {
   facts.submission = &s;
   facts.has_open_referral = input.has_open_referral;
   facts.local = LocalFactsAt(input.received_at, zone_, rules_.in_hours());
-  const std::vector<v1::Finding> findings =
-      reader_->Read(s.story(), {.year_received = static_cast<int>(facts.local.local.year()),
-                                .channel = s.channel()});
-  facts.findings = &findings;
+  const std::vector<v1::Finding> findings = reader_->Read(
+      s.story(),
+      {.year_received = static_cast<int>(facts.local.local.year()), .channel = s.channel()});
+  const FindingIndex by_concept = IndexFindings(findings);
+  facts.findings = &by_concept;
   if (s.person().has_date_of_birth()) {
     facts.age = DecimalAgeYears(s.person().date_of_birth(), absl::CivilDay(facts.local.local));
   }
@@ -199,10 +201,10 @@ v1::TriageDecision TriageEngine::Evaluate(const TriageInput& input) const {
   if (band == v1::URGENCY_BAND_UNSPECIFIED) {
     band = rules_.default_band();
     d.set_default_band_applied(true);
-    v1::FiredRule* fired = AddBuiltin(
-        d, "builtin.default-band",
-        "No rule set a band: the rule set's default band applies as a placeholder and a "
-        "clinician must review.");
+    v1::FiredRule* fired =
+        AddBuiltin(d, "builtin.default-band",
+                   "No rule set a band: the rule set's default band applies as a placeholder and a "
+                   "clinician must review.");
     fired->set_band(band);
     AddEvidence(fired, "fired_rules", "none set a band");
     outcome.Merge(*fired);
@@ -228,8 +230,8 @@ void TriageEngine::ApplyClocks(absl::Time received_at, bool risk_unknown,
   }
   if (risk_unknown) {
     const absl::Time review_by =
-        received_at + (def->has_review_within() ? FromProtoDuration(def->review_within())
-                                                : kDefaultReviewWithin);
+        received_at +
+        (def->has_review_within() ? FromProtoDuration(def->review_within()) : kDefaultReviewWithin);
     d.set_risk_unknown(true);
     *d.mutable_review_by() = ToProtoTime(review_by);
     respond_by = respond_by ? std::min(*respond_by, review_by) : review_by;

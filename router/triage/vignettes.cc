@@ -43,7 +43,8 @@ double Percent(int part, int whole) { return whole == 0 ? 0.0 : 100.0 * part / w
 void Score(SplitScore& split, const v1::TriageVignette& v, v1::UrgencyBand got) {
   ++split.total;
   const v1::UrgencyBand want = v.expected_band();
-  if (BandIndex(want) >= 0 && BandIndex(got) >= 0) ++split.confusion[BandIndex(want)][BandIndex(got)];
+  if (BandIndex(want) >= 0 && BandIndex(got) >= 0)
+    ++split.confusion[BandIndex(want)][BandIndex(got)];
   if (Urgent(want)) {
     ++split.urgent_expected;
     if (Urgent(got)) ++split.urgent_found;
@@ -143,7 +144,7 @@ absl::Time ReceivedAtFor(const v1::TriageVignette& v) {
 v1::ReferralSubmission SubmissionFor(const v1::TriageVignette& v) {
   v1::ReferralSubmission s;
   s.set_channel(v.channel() == v1::SOURCE_CHANNEL_UNSPECIFIED ? v1::SOURCE_CHANNEL_GP
-                                                               : v.channel());
+                                                              : v.channel());
   auto* referrer = s.mutable_referrer();
   if (s.channel() != v1::SOURCE_CHANNEL_SELF) {
     referrer->set_ods_code("G85001");

@@ -74,7 +74,8 @@ struct CorpusScore {
 CorpusScore ScoreCorpus(const TriageEngine& engine, const signpost::v1::VignetteCorpus& corpus);
 
 // The band the engine gives one vignette.
-signpost::v1::UrgencyBand BandFor(const TriageEngine& engine, const signpost::v1::TriageVignette& v);
+signpost::v1::UrgencyBand BandFor(const TriageEngine& engine,
+                                  const signpost::v1::TriageVignette& v);
 
 // A plain-text report: both splits' figures and confusion matrices, and
 // every development miss (id, family, expected, got); held-out misses only

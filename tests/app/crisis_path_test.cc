@@ -81,7 +81,8 @@ TEST_F(CrisisPathTest, BandAIsInTheCrisisTeamsQueueAtOnceAndInTheReviewQueue) {
   auto e = stack_.referrals->Submit(routine);
   ASSERT_TRUE(e.ok()) << e.status();
   EXPECT_EQ(e->referral().status(), v1::REFERRAL_STATUS_NEEDS_REVIEW);
-  EXPECT_THAT(Queue(stack_, kClinicianReviewQueue), ::testing::Contains(e->referral().referral_id()));
+  EXPECT_THAT(Queue(stack_, kClinicianReviewQueue),
+              ::testing::Contains(e->referral().referral_id()));
   EXPECT_THAT(Queue(stack_, e->referral().routing().team_id()),
               ::testing::Not(::testing::Contains(e->referral().referral_id())));
 }
@@ -102,8 +103,8 @@ TEST_F(CrisisPathTest, BandACarriesTheEmergencyInstructionAndOneAlert) {
   auto routine = stack_.referrals->Submit(testing::ValidGpReferral("e2"));
   ASSERT_TRUE(routine.ok());
   EXPECT_THAT(routine->instruction(), ::testing::Not(HasSubstr("999")));
-  EXPECT_EQ(Count(EventsOf(stack_, routine->referral().referral_id()), v1::ReferralEvent::TYPE_ALERT),
-            0);
+  EXPECT_EQ(
+      Count(EventsOf(stack_, routine->referral().referral_id()), v1::ReferralEvent::TYPE_ALERT), 0);
 }
 
 TEST_F(CrisisPathTest, BreachEscalatesExactlyOnceAcrossARestart) {

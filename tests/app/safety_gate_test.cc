@@ -24,10 +24,18 @@ using ::testing::HasSubstr;
 constexpr char kCorpus[] = R"pb(
   split_seed: 7
   held_out_percent: 1
-  vignettes { id: "gate-overdose" family: "overdose_taken" expected_band: URGENCY_BAND_A
-              story: "Took 40 paracetamol an hour ago." }
-  vignettes { id: "gate-voices" family: "command_hallucinations" expected_band: URGENCY_BAND_B
-              story: "Voices telling him to kill himself." }
+  vignettes {
+    id: "gate-overdose"
+    family: "overdose_taken"
+    expected_band: URGENCY_BAND_A
+    story: "Took 40 paracetamol an hour ago."
+  }
+  vignettes {
+    id: "gate-voices"
+    family: "command_hallucinations"
+    expected_band: URGENCY_BAND_B
+    story: "Voices telling him to kill himself."
+  }
 )pb";
 
 // The shipped rules with one rule's band changed.

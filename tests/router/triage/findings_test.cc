@@ -93,8 +93,8 @@ const ContextCase kContextCases[] = {
      v1::SOURCE_CHANNEL_GP, false},
     {"someone_else", "Her brother is cutting.", "cutting", true, kNow, kOther},
     {"someone_else_ends_at_subject", "Her mum died and she is cutting.", "cutting", true, kNow},
-    {"my_relation_is_other_in_self_referral", "My brother is cutting.", "cutting", true, kNow, kOther,
-     v1::SOURCE_CHANNEL_SELF},
+    {"my_relation_is_other_in_self_referral", "My brother is cutting.", "cutting", true, kNow,
+     kOther, v1::SOURCE_CHANNEL_SELF},
     {"my_relation_is_the_person_from_the_hub", "My brother is cutting.", "cutting", true, kNow,
      v1::EXPERIENCER_SELF, v1::SOURCE_CHANNEL_CALL_HUB},
     {"word_list_expands", "Her mum plan.", "dad_rel", true, kNow},
@@ -162,26 +162,51 @@ TEST(LexiconValidationTest, NamesEachProblem) {
   v1::Lexicon lexicon;
   ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
       R"pb(
-        concepts { id: "Bad Id" description: "x" patterns: ["ok"] }
-        concepts { id: "dup" description: "x" patterns: ["ok"] }
-        concepts { id: "dup" description: "x" patterns: ["(unclosed"] }
+        concepts {
+          id: "Bad Id"
+          description: "x"
+          patterns: [ "ok" ]
+        }
+        concepts {
+          id: "dup"
+          description: "x"
+          patterns: [ "ok" ]
+        }
+        concepts {
+          id: "dup"
+          description: "x"
+          patterns: [ "(unclosed" ]
+        }
         concepts { id: "nopat" description: "x" }
-        concepts { id: "list" description: "x" patterns: ["{missing}"] }
-        triggers { kind: KIND_NEGATED window_words: 40 patterns: ["no"] }
-        triggers { kind: KIND_NEGATED terminates: [KIND_HISTORICAL] patterns: ["x"] }
+        concepts {
+          id: "list"
+          description: "x"
+          patterns: [ "{missing}" ]
+        }
+        triggers {
+          kind: KIND_NEGATED
+          window_words: 40
+          patterns: [ "no" ]
+        }
+        triggers {
+          kind: KIND_NEGATED
+          terminates: [ KIND_HISTORICAL ]
+          patterns: [ "x" ]
+        }
         word_lists { name: "empty" }
       )pb",
       &lexicon));
   std::vector<std::string> messages;
   for (const auto& p : ValidateLexicon(lexicon)) messages.push_back(p.message);
-  EXPECT_THAT(messages,
-              ::testing::IsSupersetOf(
-                  {::testing::HasSubstr("id must match"), ::testing::HasSubstr("defined twice"),
-                   ::testing::HasSubstr("not valid RE2"), ::testing::HasSubstr("at least one pattern"),
-                   ::testing::HasSubstr("unknown word list {missing}"),
-                   ::testing::HasSubstr("window_words must be 0-12"),
-                   ::testing::HasSubstr("only a KIND_TERMINATE trigger lists terminates"),
-                   ::testing::HasSubstr("has no words")}));
+  EXPECT_THAT(
+      messages,
+      ::testing::IsSupersetOf(
+          {::testing::HasSubstr("id must match"), ::testing::HasSubstr("defined twice"),
+           ::testing::HasSubstr("not valid RE2"), ::testing::HasSubstr("at least one pattern"),
+           ::testing::HasSubstr("unknown word list {missing}"),
+           ::testing::HasSubstr("window_words must be 0-12"),
+           ::testing::HasSubstr("only a KIND_TERMINATE trigger lists terminates"),
+           ::testing::HasSubstr("has no words")}));
 }
 
 }  // namespace

@@ -8,7 +8,8 @@ namespace signpost::router {
 namespace {
 
 TEST(StoryTextTest, LowerCasesStraightensAndCollapses) {
-  const StoryText t = StoryText::Prepare("She said:  \xE2\x80\x9CI CAN\xE2\x80\x99T go on\xE2\x80\x9D");
+  const StoryText t =
+      StoryText::Prepare("She said:  \xE2\x80\x9CI CAN\xE2\x80\x99T go on\xE2\x80\x9D");
   EXPECT_EQ(t.text(), "she said: i can't go on ");
 }
 

@@ -79,7 +79,8 @@ struct BrokenCase {
 std::string WithExtra(const std::string& extra) {
   const std::string tag = "lexicon:";
   if (extra.rfind(tag, 0) != 0) return std::string(kMinimal) + extra;
-  return absl::StrReplaceAll(kMinimal, {{"lexicon {\n", "lexicon {\n" + extra.substr(tag.size()) + "\n"}});
+  return absl::StrReplaceAll(kMinimal,
+                             {{"lexicon {\n", "lexicon {\n" + extra.substr(tag.size()) + "\n"}});
 }
 
 class RuleSetValidationTest : public ::testing::TestWithParam<BrokenCase> {};
@@ -147,18 +148,16 @@ INSTANTIATE_TEST_SUITE_P(
                    R"pb(lexicon: concepts { id: "w" description: "x" patterns: ["take {pills}"] })pb",
             // clang-format on
             "unknown word list {pills}"},
-        BrokenCase{
-            "upper_case_pattern",
-            // clang-format off
+        BrokenCase{"upper_case_pattern",
+                   // clang-format off
                    R"pb(lexicon: concepts { id: "u" description: "x" patterns: ["Overdose"] })pb",
-            // clang-format on
-            "upper-case letters"},
-        BrokenCase{
-            "trigger_without_kind",
-            // clang-format off
+                   // clang-format on
+                   "upper-case letters"},
+        BrokenCase{"trigger_without_kind",
+                   // clang-format off
                    R"pb(lexicon: triggers { patterns: ["never"] })pb",
-            // clang-format on
-            "kind is required"},
+                   // clang-format on
+                   "kind is required"},
         BrokenCase{
             "review_within_over_a_day",
             // clang-format off
