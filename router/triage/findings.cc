@@ -1,6 +1,7 @@
 #include "router/triage/findings.h"
 
 #include <algorithm>
+#include <optional>
 #include <span>
 #include <utility>
 
@@ -133,9 +134,14 @@ struct FindingReader::Impl {
   void Locate(const std::string& text, size_t begin, size_t end, const std::vector<int>& hits,
               Matches& m) const;
   void Clean(Matches& m) const;
+  void DropRecognisedFallbacks(Matches& m) const;
   bool Terminated(std::span<const Span> triggers, size_t from, size_t to, Kind kind) const;
   Context ContextOf(const StoryText& t, std::span<const Span> triggers, const Span& c,
                     const FindingReader::Options& options) const;
+  // How many words trigger `s` is from concept `c` when `c` is in its
+  // scope (direction, window, commas, terminators); nullopt otherwise.
+  std::optional<int> Reach(const StoryText& t, std::span<const Span> triggers, const Span& s,
+                           const Span& c) const;
   void Apply(const v1::ContextTrigger& trigger, v1::FindingTime year_time, int distance,
              bool time_fixed, bool who_fixed, Context& ctx) const;
 };
@@ -229,10 +235,29 @@ void FindingReader::Impl::Locate(const std::string& text, size_t begin, size_t e
   }
 }
 
+// Drops every match of a fallback concept that overlaps a match of a
+// concept that is not one, or one of its exclusions: those words were read
+// (an excluded "safety plan" was read, and is not a plan).
+void FindingReader::Impl::DropRecognisedFallbacks(Matches& m) const {
+  auto fallback = [&](const Span& c) { return lexicon.concepts(c.owner).fallback(); };
+  std::vector<Span> read;
+  for (const Span& c : m.concepts) {
+    if (fallback(c)) continue;
+    read.push_back(c);
+    const auto& ex = m.exclusions[c.owner];
+    read.insert(read.end(), ex.begin(), ex.end());
+  }
+  std::erase_if(m.concepts, [&](const Span& c) {
+    return fallback(c) &&
+           std::any_of(read.begin(), read.end(), [&](const Span& r) { return Overlaps(c, r); });
+  });
+}
+
 // Drops excluded concept matches, merges overlapping matches of one
 // concept, and masks triggers that overlap pseudo-triggers, and negations
 // and other-experiencer triggers inside a concept's own words.
 void FindingReader::Impl::Clean(Matches& m) const {
+  DropRecognisedFallbacks(m);
   std::erase_if(m.concepts, [&](const Span& c) {
     const auto& ex = m.exclusions[c.owner];
     return std::any_of(ex.begin(), ex.end(), [&](const Span& e) { return Overlaps(c, e); });
@@ -332,6 +357,47 @@ void FindingReader::Impl::Apply(const v1::ContextTrigger& trigger, v1::FindingTi
   }
 }
 
+namespace {
+
+bool AppliesOn(const v1::ContextTrigger& trigger, v1::SourceChannel channel) {
+  return trigger.channels().empty() ||
+         std::find(trigger.channels().begin(), trigger.channels().end(), channel) !=
+             trigger.channels().end();
+}
+
+// A time inside the concept's own words dates it ("going to take them
+// tonight"); an "if" or other kinds inside it are its wording.
+bool DatesFromInside(const v1::ContextTrigger& trigger) {
+  return trigger.kind() == v1::ContextTrigger::KIND_YEAR ||
+         (TimeOf(trigger.kind()) != v1::FINDING_TIME_UNSPECIFIED &&
+          trigger.kind() != v1::ContextTrigger::KIND_HYPOTHETICAL);
+}
+
+}  // namespace
+
+std::optional<int> FindingReader::Impl::Reach(const StoryText& t, std::span<const Span> triggers,
+                                              const Span& s, const Span& c) const {
+  const auto& trigger = lexicon.triggers(s.owner);
+  const auto dir = trigger.direction();
+  // A trigger that starts before the concept looks forward at it, one that
+  // starts inside it and runs past its end looks back ("not going to" and
+  // "going to kill myself" share words).
+  const bool starts_before = s.start < c.start;
+  const bool forward = dir != v1::ContextTrigger::DIRECTION_BACKWARD && starts_before;
+  const bool backward = (dir == v1::ContextTrigger::DIRECTION_BACKWARD ||
+                         dir == v1::ContextTrigger::DIRECTION_BOTH) &&
+                        !starts_before;
+  if (!forward && !backward) return std::nullopt;
+  const size_t from = forward ? std::min(s.end, c.start) : c.end;
+  const size_t to = forward ? c.start : std::max(s.start, c.end);
+  const int distance = t.WordsBetween(from, to);
+  const int window = trigger.window_words() > 0 ? trigger.window_words() : kDefaultWindow;
+  if (distance > window) return std::nullopt;
+  if (!trigger.crosses_commas() && t.CommaBetween(from, to)) return std::nullopt;
+  if (Terminated(triggers, from, to, trigger.kind())) return std::nullopt;
+  return distance;
+}
+
 Context FindingReader::Impl::ContextOf(const StoryText& t, std::span<const Span> triggers,
                                        const Span& c, const FindingReader::Options& options) const {
   const v1::Concept& concept_def = lexicon.concepts(c.owner);
@@ -339,44 +405,14 @@ Context FindingReader::Impl::ContextOf(const StoryText& t, std::span<const Span>
   for (const Span& s : triggers) {
     const auto& trigger = lexicon.triggers(s.owner);
     if (trigger.kind() == v1::ContextTrigger::KIND_TERMINATE) continue;
-    if (!trigger.channels().empty() &&
-        std::find(trigger.channels().begin(), trigger.channels().end(), options.channel) ==
-            trigger.channels().end()) {
-      continue;
-    }
-    const auto dir = trigger.direction();
-    if (s.start >= c.start && s.end <= c.end) {
-      // A time inside the concept's own words dates it ("going to take them
-      // tonight"); an "if" or other kinds inside it are its wording.
-      const bool dates_it = trigger.kind() == v1::ContextTrigger::KIND_YEAR ||
-                            (TimeOf(trigger.kind()) != v1::FINDING_TIME_UNSPECIFIED &&
-                             trigger.kind() != v1::ContextTrigger::KIND_HYPOTHETICAL);
-      if (!dates_it) continue;
-      Apply(trigger,
-            YearTime(std::string_view(t.text()).substr(s.start, s.end - s.start),
-                     options.year_received),
-            0, concept_def.fixed_time(), concept_def.fixed_experiencer(), ctx);
-      continue;
-    }
-    // A trigger that starts before the concept looks forward at it, one that
-    // starts inside it and runs past its end looks back ("not going to" and
-    // "going to kill myself" share words).
-    const bool starts_before = s.start < c.start;
-    const bool forward = dir != v1::ContextTrigger::DIRECTION_BACKWARD && starts_before;
-    const bool backward = (dir == v1::ContextTrigger::DIRECTION_BACKWARD ||
-                           dir == v1::ContextTrigger::DIRECTION_BOTH) &&
-                          !starts_before;
-    if (!forward && !backward) continue;
-    const size_t from = forward ? std::min(s.end, c.start) : c.end;
-    const size_t to = forward ? c.start : std::max(s.start, c.end);
-    const int distance = t.WordsBetween(from, to);
-    const int window = trigger.window_words() > 0 ? trigger.window_words() : kDefaultWindow;
-    if (distance > window) continue;
-    if (!trigger.crosses_commas() && t.CommaBetween(from, to)) continue;
-    if (Terminated(triggers, from, to, trigger.kind())) continue;
+    if (!AppliesOn(trigger, options.channel)) continue;
+    const bool inside = s.start >= c.start && s.end <= c.end;
+    if (inside && !DatesFromInside(trigger)) continue;
+    const std::optional<int> distance = inside ? 0 : Reach(t, triggers, s, c);
+    if (!distance) continue;
     const v1::FindingTime year_time = YearTime(
         std::string_view(t.text()).substr(s.start, s.end - s.start), options.year_received);
-    Apply(trigger, year_time, distance, concept_def.fixed_time(), concept_def.fixed_experiencer(),
+    Apply(trigger, year_time, *distance, concept_def.fixed_time(), concept_def.fixed_experiencer(),
           ctx);
   }
   ctx.time_stated = ctx.time != v1::FINDING_TIME_UNSPECIFIED || concept_def.fixed_time();

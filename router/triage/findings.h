@@ -13,6 +13,9 @@
 // How a finding gets its context:
 // - Each concept match is a finding. A match overlapping one of the
 //   concept's exclusions is dropped ("safety plan" is not a suicide plan).
+//   A match of a fallback concept (a safety net of risk words) is dropped
+//   when it overlaps a match of any other concept: it stands only for
+//   words nothing else read.
 // - Context triggers modify the concepts in their scope: in the same
 //   sentence, in their direction, at most window_words words away, with no
 //   comma between (unless the trigger crosses_commas) and no terminator

@@ -116,7 +116,7 @@ class Validator {
       Add("bands", i, absl::StrCat(name, " has a negative respond_within"));
     }
     if (b.has_review_within() &&
-        (b.review_within().seconds() <= 0 || b.review_within().seconds() > 24 * 3600)) {
+        (b.review_within().seconds() <= 0 || b.review_within().seconds() > int64_t{24} * 3600)) {
       Add("bands", i,
           absl::StrCat(name,
                        " review_within must be more than 0 and at most 24 hours "

@@ -78,6 +78,13 @@ bool IsClauseBreak(const std::string& t, size_t i) {
   return t[i] == '-' && i > 0 && i + 1 < t.size() && t[i - 1] == ' ' && t[i + 1] == ' ';
 }
 
+// Lower case; quotes and blanks other than newlines read as a space
+// (quoted words read as words: took "a load of pills").
+char NormalisedAscii(unsigned char c) {
+  if (c == '"' || c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') return ' ';
+  return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+}
+
 }  // namespace
 
 StoryText StoryText::Prepare(std::string_view story) {
@@ -108,14 +115,8 @@ StoryText StoryText::Prepare(std::string_view story) {
         continue;
       }
       emit(static_cast<char>(c), i, i + 1);
-    } else if (c == '"') {
-      emit(' ', i, i + 1);  // quoted words read as words: took "a load of pills"
-    } else if (c == '\n') {
-      emit('\n', i, i + 1);
-    } else if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
-      emit(' ', i, i + 1);
     } else {
-      emit(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c), i, i + 1);
+      emit(NormalisedAscii(c), i, i + 1);
     }
     ++i;
   }

@@ -74,7 +74,7 @@ TEST_F(SafetyGateTest, RefusesACandidateThatUnderTriagesAVignette) {
 
 TEST_F(SafetyGateTest, RefusesACandidateThatUnderTriagesAStoredReferral) {
   v1::SubmitReferralRequest r = testing::ValidGpReferral("stored-1");
-  r.mutable_submission()->set_story("Has been self-harming by cutting this week.");
+  r.mutable_submission()->set_story("Has been self-harming this week.");
   ASSERT_TRUE(stack_.referrals->Submit(r).ok());
   v1::ActivateRuleSetRequest request;
   request.set_rule_set_text(WithBand("c.story.self-harm", v1::URGENCY_BAND_E));

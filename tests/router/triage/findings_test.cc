@@ -25,6 +25,7 @@ concepts { id: "noreason" description: "no reason to live" patterns: ["no reason
 concepts { id: "attempt" description: "attempt" default_time: FINDING_TIME_RECENT patterns: ["tried to die"] }
 concepts { id: "fixed" description: "fixed time" fixed_time: true patterns: ["fixed thing"] }
 concepts { id: "dad_rel" description: "relation list" patterns: ["{rel} plan"] }
+concepts { id: "net" description: "safety net" fallback: true patterns: ["rope", "plan"] }
 triggers { kind: KIND_NEGATED window_words: 3 patterns: ["no", "not"] }
 triggers { kind: KIND_NEGATED window_words: 8 crosses_commas: true patterns: ["denies"] }
 triggers { kind: KIND_PSEUDO patterns: ["not only"] }
@@ -124,6 +125,21 @@ INSTANTIATE_TEST_SUITE_P(Table, ContextTest, ::testing::ValuesIn(kContextCases),
 TEST(FindingReaderTest, ExclusionDropsTheMatch) {
   auto reader = Reader();
   EXPECT_THAT(reader->Read("Agreed a safety plan to die for.", {}), ::testing::IsEmpty());
+}
+
+TEST(FindingReaderTest, FallbackStandsOnlyForWordsNothingElseRead) {
+  auto reader = Reader();
+  ASSERT_NE(reader, nullptr);
+  auto ids = [&](const char* story) {
+    std::vector<std::string> out;
+    for (const auto& f : reader->Read(story, {.year_received = 2026})) {
+      out.push_back(f.concept_id());
+    }
+    return out;
+  };
+  EXPECT_THAT(ids("She bought a rope."), ::testing::ElementsAre("net"));
+  EXPECT_THAT(ids("A plan to die."), ::testing::ElementsAre("plan"));
+  EXPECT_THAT(ids("A plan to die and a rope."), ::testing::UnorderedElementsAre("plan", "net"));
 }
 
 TEST(FindingReaderTest, SpansAreOriginalBytes) {

@@ -48,7 +48,7 @@ std::shared_ptr<const TriageEngine> Load(const std::string& text) {
 TEST(RuleLoaderTest, DefaultRulesLoad) {
   auto engine = testing::DefaultEngine();
   ASSERT_NE(engine, nullptr);
-  EXPECT_THAT(engine->version(), ::testing::StartsWith("2026.11.2+"));
+  EXPECT_THAT(engine->version(), ::testing::StartsWith("2026.11.3+"));
   for (int b = v1::URGENCY_BAND_A; b <= v1::URGENCY_BAND_G; ++b) {
     EXPECT_NE(engine->Band(static_cast<v1::UrgencyBand>(b)), nullptr) << b;
   }

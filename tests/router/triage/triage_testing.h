@@ -16,7 +16,7 @@ namespace signpost::testing {
 
 inline std::string DefaultRulesText() { return ReadTextFile(SIGNPOST_DEFAULT_RULES); }
 
-// The shipped rules' declared version ("2026.11.2").
+// The shipped rules' declared version ("2026.11.3").
 inline std::string DefaultRulesVersion() {
   const std::string text = DefaultRulesText();
   const size_t at = text.find("\nversion: \"");
