@@ -8,6 +8,8 @@
 #               sees RocksDB
 #   app/        handlers: router/ and storage/, never a transport
 #   transport/  gRPC (and later HTTP) adapters over app/
+#   identity/   credentials to a Caller (tokens, JWKS, certificate maps):
+#               router/ (for Caller) only; used by transport/ and tools/
 #   tools/      the CLI: gRPC client stubs and proto helpers; never storage/
 #               or app/ (it must not link storage)
 # Exits non-zero listing every violation.
@@ -38,6 +40,8 @@ forbid storage   'router/|app/|transport/|services/|grpcpp/|grpc/' \
                  'storage never sees routing, handlers or transport'
 forbid app       'transport/|services/|grpcpp/|grpc/|httplib|rocksdb/|storage/rocks_' \
                  'handlers know no transport and no RocksDB'
+forbid identity  'storage/|app/|transport/|services/|rocksdb/|grpcpp/|grpc/' \
+                 'identity turns credentials into a Caller: no storage, handlers or transport'
 forbid tools     'storage/|app/|transport/|rocksdb/' \
                  'the CLI is a client: it never links storage or the handlers'
 for dir in transport bench; do

@@ -10,6 +10,8 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev grpc-proto
   librocksdb-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev libre2-dev
   libspdlog-dev nlohmann-json3-dev
+  # identity: OIDC tokens (libjwt with OpenSSL), JWKS keys
+  libjwt-dev libssl-dev
   # time zones for the service's civil day (Europe/London)
   tzdata
   # the outside client used by the end-to-end tests

@@ -26,10 +26,10 @@ fi
 echo "lint: clang build with -Wthread-safety"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \
   -DSIGNPOST_BUILD_TESTS=OFF -DSIGNPOST_BUILD_BENCH=OFF >/dev/null
-cmake --build "$build" -j "$jobs" --target signpost_server signpost signpost_storage_testing
+cmake --build "$build" -j "$jobs" --target signpost_server signpost signpost_storage_testing signpost_identity
 
 echo "lint: clang-tidy"
-if ! git ls-files 'common/*.cc' 'proto/*.cc' 'router/*.cc' 'storage/*.cc' 'app/*.cc' \
+if ! git ls-files 'common/*.cc' 'proto/*.cc' 'router/*.cc' 'storage/*.cc' 'app/*.cc' 'identity/*.cc' \
     'transport/*.cc' 'tools/*.cc' |
     xargs -P "$jobs" -n 4 clang-tidy -p "$build" --quiet >"$build/clang-tidy.log" 2>&1; then
   grep -E '(warning|error):' "$build/clang-tidy.log" || tail -20 "$build/clang-tidy.log"

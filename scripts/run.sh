@@ -10,6 +10,10 @@
 #
 # The server's JSON log goes to $data/server.log, so the demo's narrative
 # reads cleanly; the demo can be run again (its request ids are fixed).
+#
+# Identity is the development kind (scripts/dev_pki.sh, docs/ACCESS.md):
+# TLS with a local CA, a GP system's client certificate, and the
+# development issuer minting tokens for each demo role. Never production.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 "$root/scripts/install_deps.sh"
@@ -21,7 +25,11 @@ mkdir -p "$data"
 chmod 700 "$data"
 rm -f "$data/port"
 
-"$build/transport/signpost_server" --config="$root/deploy/signpost.textproto" \
+pki="$data/dev-pki"
+"$root/scripts/dev_pki.sh" "$pki"
+cat "$root/deploy/signpost.textproto" "$pki/auth.textproto" > "$data/signpost.textproto"
+
+"$build/transport/signpost_server" --config="$data/signpost.textproto" \
   --rules="$root/deploy/rules/triage.textproto" \
   --seed_services="$root/deploy/directory/demo_services.json" \
   --seed_roster="$root/deploy/directory/demo_roster.json" \
@@ -34,16 +42,39 @@ for _ in $(seq 1 200); do
   sleep 0.05
 done
 port="$(cat "$data/port")"
-cli=("$build/tools/signpost" "--server=127.0.0.1:$port")
+cli="$build/tools/signpost"
+# One development token per demo role (an hour each; run.sh mints afresh).
+mint() {
+  "$cli" token mint --key="$pki/dev-issuer.pem" --sub="$1" --org="$2" --roles="$3" --ttl_minutes=480 \
+    > "$pki/token-$4"
+}
+mint hub-demo SPA01 call_hub hub
+mint cm-demo TEAM-CMHT-N case_manager cm
+mint duty-demo SPA01 duty_clinician duty
+mint cso-demo SPA01 clinical_safety_officer cso
 
-# For the README's examples: `. data/demo.env` then `signpost get "$GP_REF"`.
+# For the README's examples: `. data/demo.env` then `signpost get "$GP_REF"`
+# (as call-hub staff), or `signpost_as cm case caseload cm-demo`.
 cat > "$data/demo.env" <<ENV
-signpost() { "$build/tools/signpost" --server=127.0.0.1:$port "\$@"; }
+SIGNPOST_CONNECT=(--server=localhost:$port --tls_ca=$pki/ca.pem)
+signpost_as() {
+  local who="\$1"; shift
+  if [[ "\$who" == gp ]]; then
+    "$cli" "\${SIGNPOST_CONNECT[@]}" --tls_cert=$pki/gp-g85001.pem --tls_key=$pki/gp-g85001.key "\$@"
+  elif [[ "\$who" == nobody ]]; then
+    "$cli" "\${SIGNPOST_CONNECT[@]}" "\$@"
+  else
+    "$cli" "\${SIGNPOST_CONNECT[@]}" --token_file=$pki/token-\$who "\$@"
+  fi
+}
+signpost() { signpost_as hub "\$@"; }
 ENV
 if [[ "${SIGNPOST_DEMO:-1}" != 0 ]]; then
-  "$root/scripts/demo.sh" "$data/demo.env" "${cli[@]}"
+  "$root/scripts/demo.sh" "$data/demo.env"
 fi
 echo
-echo "Signpost is serving on 127.0.0.1:$port with data in $data (log: $data/server.log)."
-echo "In another terminal:  . $data/demo.env && signpost --help     (Ctrl-C here stops it)"
+echo "Signpost is serving on localhost:$port (TLS, development identity) with data in $data"
+echo "(log: $data/server.log). In another terminal:"
+echo "  . $data/demo.env && signpost --help        # as call-hub staff; signpost_as gp|hub|cm|duty|cso|nobody ..."
+echo "Ctrl-C here stops it."
 wait $server

@@ -45,6 +45,7 @@ grpc::Status Call(const Context& ctx, const std::string& method,
                   const google::protobuf::Message& request, google::protobuf::Message* response) {
   grpc::GenericStub stub(ctx.channel);
   grpc::ClientContext call;
+  ctx.Authorise(call);
   call.set_deadline(std::chrono::system_clock::now() +
                     std::chrono::milliseconds(absl::GetFlag(FLAGS_timeout_ms)));
   const grpc::ByteBuffer in = Serialize(request);

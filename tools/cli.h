@@ -32,6 +32,13 @@ struct Context {
   std::shared_ptr<grpc::Channel> channel;
   // The positional arguments after the command's name.
   std::vector<std::string> args;
+  // A bearer token sent with every call (--token, --token_file or
+  // $SIGNPOST_TOKEN); empty for a system calling with its certificate.
+  std::string token;
+  // Adds the token to a call's metadata.
+  void Authorise(grpc::ClientContext& call) const {
+    if (!token.empty()) call.AddMetadata("authorization", "Bearer " + token);
+  }
 };
 
 struct Command {
@@ -50,6 +57,7 @@ std::vector<Command> ReferralCommands();
 std::vector<Command> CaseCommands();
 std::vector<Command> DirectoryCommands();
 std::vector<Command> TriageCommands();
+std::vector<Command> TokenCommands();
 
 // Calls the unary RPC `method` ("signpost.v1.CaseService.AcceptReferral")
 // with `request` and stores the answer in `*response` (whose type must

@@ -135,6 +135,7 @@ class IdleTimer {
 
 int Watch(const Context& ctx) {
   grpc::ClientContext call;
+  ctx.Authorise(call);
   v1::WatchReferralsRequest request;
   request.set_after_sequence(absl::GetFlag(FLAGS_after));
   request.set_referral_id(absl::GetFlag(FLAGS_referral));

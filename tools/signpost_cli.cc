@@ -8,6 +8,7 @@
 // Global flags: --server (default 127.0.0.1:50051), --timeout_ms. The
 // commands are tables in tools/*_commands.cc (see tools/cli.h).
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "absl/flags/flag.h"
@@ -17,13 +18,19 @@
 #include "tools/cli.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "Server address host:port.");
+ABSL_FLAG(std::string, token, "", "Bearer token for every call (default $SIGNPOST_TOKEN).");
+ABSL_FLAG(std::string, token_file, "", "File holding the bearer token.");
+ABSL_FLAG(std::string, tls_ca, "", "PEM CA bundle: connect with TLS and verify the server.");
+ABSL_FLAG(std::string, tls_cert, "", "PEM client certificate (mutual TLS), with --tls_key.");
+ABSL_FLAG(std::string, tls_key, "", "PEM client private key.");
 
 namespace signpost::cli {
 
 const std::vector<Command>& Commands() {
   static const auto* const kAll = [] {
     auto* all = new std::vector<Command>();
-    for (auto group : {ReferralCommands(), TriageCommands(), DirectoryCommands(), CaseCommands()}) {
+    for (auto group : {ReferralCommands(), TriageCommands(), DirectoryCommands(), CaseCommands(),
+                       TokenCommands()}) {
       all->insert(all->end(), group.begin(), group.end());
     }
     return all;
@@ -32,6 +39,36 @@ const std::vector<Command>& Commands() {
 }
 
 namespace {
+
+// The channel (TLS when --tls_ca is given) and the bearer token.
+bool Connect(Context& ctx) {
+  std::shared_ptr<grpc::ChannelCredentials> creds = grpc::InsecureChannelCredentials();
+  if (!absl::GetFlag(FLAGS_tls_ca).empty()) {
+    grpc::SslCredentialsOptions ssl;
+    if (!ReadFile(absl::GetFlag(FLAGS_tls_ca), &ssl.pem_root_certs)) return false;
+    if (!absl::GetFlag(FLAGS_tls_cert).empty() &&
+        (!ReadFile(absl::GetFlag(FLAGS_tls_cert), &ssl.pem_cert_chain) ||
+         !ReadFile(absl::GetFlag(FLAGS_tls_key), &ssl.pem_private_key))) {
+      return false;
+    }
+    creds = grpc::SslCredentials(ssl);
+  }
+  ctx.channel = grpc::CreateChannel(absl::GetFlag(FLAGS_server), creds);
+  ctx.token = absl::GetFlag(FLAGS_token);
+  if (ctx.token.empty() && !absl::GetFlag(FLAGS_token_file).empty()) {
+    if (!ReadFile(absl::GetFlag(FLAGS_token_file), &ctx.token)) return false;
+  }
+  if (ctx.token.empty()) {
+    // Read once on the main thread before any channel thread starts.
+    // NOLINTNEXTLINE(concurrency-mt-unsafe)
+    const char* env = std::getenv("SIGNPOST_TOKEN");
+    if (env != nullptr) ctx.token = env;
+  }
+  while (!ctx.token.empty() && (ctx.token.back() == '\n' || ctx.token.back() == ' ')) {
+    ctx.token.pop_back();
+  }
+  return true;
+}
 
 std::string CommandList() {
   std::string out =
@@ -42,7 +79,8 @@ std::string CommandList() {
                     "\n");
   }
   absl::StrAppend(&out, "\nEvery RPC is also reachable with `signpost call`; `signpost methods` ",
-                  "lists them.\nGlobal flags: --server=HOST:PORT --timeout_ms=MS.");
+                  "lists them.\nGlobal flags: --server=HOST:PORT --timeout_ms=MS --token=JWT ",
+                  "--token_file=F --tls_ca=F --tls_cert=F --tls_key=F.");
   return out;
 }
 
@@ -83,7 +121,6 @@ int main(int argc, char** argv) {
   if (ctx.args.size() < command->min_args || ctx.args.size() > command->max_args) {
     return signpost::cli::Usage("usage: signpost " + command->name + " " + command->usage);
   }
-  ctx.channel =
-      grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials());
+  if (!signpost::cli::Connect(ctx)) return 2;
   return command->run(ctx);
 }

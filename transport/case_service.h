@@ -8,14 +8,14 @@
 #include "app/case_handler.h"
 #include "app/lifecycle_handler.h"
 #include "signpost/v1/case_service.grpc.pb.h"
-#include "transport/worker_pool.h"
+#include "transport/call_gate.h"
 
 namespace signpost::transport {
 
 class CaseServiceImpl final : public signpost::v1::CaseService::CallbackService {
  public:
   // References must outlive the service.
-  CaseServiceImpl(app::CaseHandler& cases, app::LifecycleHandler& lifecycle, WorkerPool& pool);
+  CaseServiceImpl(app::CaseHandler& cases, app::LifecycleHandler& lifecycle, const CallGate& gate);
 
   grpc::ServerUnaryReactor* GetPerson(grpc::CallbackServerContext* ctx,
                                       const signpost::v1::GetPersonRequest* request,
@@ -100,7 +100,7 @@ class CaseServiceImpl final : public signpost::v1::CaseService::CallbackService 
  private:
   app::CaseHandler& cases_;
   app::LifecycleHandler& lifecycle_;
-  WorkerPool& pool_;
+  const CallGate& gate_;
 };
 
 }  // namespace signpost::transport

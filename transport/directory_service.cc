@@ -6,62 +6,62 @@ namespace signpost::transport {
 
 namespace v1 = ::signpost::v1;
 
-DirectoryServiceImpl::DirectoryServiceImpl(app::DirectoryHandler& handler, WorkerPool& pool)
-    : handler_(handler), pool_(pool) {}
+DirectoryServiceImpl::DirectoryServiceImpl(app::DirectoryHandler& handler, const CallGate& gate)
+    : handler_(handler), gate_(gate) {}
 
 grpc::ServerUnaryReactor* DirectoryServiceImpl::UpsertService(
     grpc::CallbackServerContext* ctx, const v1::UpsertServiceRequest* request,
     v1::DirectoryServiceRecord* response) {
-  return RunUnaryInto(ctx, pool_, "UpsertService", response,
+  return RunUnaryInto(ctx, gate_, "UpsertService", response,
                       [this, request] { return handler_.Upsert(*request); });
 }
 
 grpc::ServerUnaryReactor* DirectoryServiceImpl::GetService(grpc::CallbackServerContext* ctx,
                                                            const v1::GetServiceRequest* request,
                                                            v1::DirectoryServiceRecord* response) {
-  return RunUnaryInto(ctx, pool_, "GetService", response,
+  return RunUnaryInto(ctx, gate_, "GetService", response,
                       [this, request] { return handler_.Get(*request); });
 }
 
 grpc::ServerUnaryReactor* DirectoryServiceImpl::RetireService(
     grpc::CallbackServerContext* ctx, const v1::RetireServiceRequest* request,
     v1::DirectoryServiceRecord* response) {
-  return RunUnaryInto(ctx, pool_, "RetireService", response,
+  return RunUnaryInto(ctx, gate_, "RetireService", response,
                       [this, request] { return handler_.Retire(*request); });
 }
 
 grpc::ServerUnaryReactor* DirectoryServiceImpl::UpsertTeam(grpc::CallbackServerContext* ctx,
                                                            const v1::UpsertTeamRequest* request,
                                                            v1::Team* response) {
-  return RunUnaryInto(ctx, pool_, "UpsertTeam", response,
+  return RunUnaryInto(ctx, gate_, "UpsertTeam", response,
                       [this, request] { return handler_.UpsertTeam(*request); });
 }
 
 grpc::ServerUnaryReactor* DirectoryServiceImpl::UpsertCaseManager(
     grpc::CallbackServerContext* ctx, const v1::UpsertCaseManagerRequest* request,
     v1::CaseManager* response) {
-  return RunUnaryInto(ctx, pool_, "UpsertCaseManager", response,
+  return RunUnaryInto(ctx, gate_, "UpsertCaseManager", response,
                       [this, request] { return handler_.UpsertCaseManager(*request); });
 }
 
 grpc::ServerUnaryReactor* DirectoryServiceImpl::SearchServices(
     grpc::CallbackServerContext* ctx, const v1::SearchServicesRequest* request,
     v1::SearchServicesResponse* response) {
-  return RunUnaryInto(ctx, pool_, "SearchServices", response,
+  return RunUnaryInto(ctx, gate_, "SearchServices", response,
                       [this, request] { return handler_.Search(*request); });
 }
 
 grpc::ServerUnaryReactor* DirectoryServiceImpl::ImportDirectory(
     grpc::CallbackServerContext* ctx, const v1::ImportDirectoryRequest* request,
     v1::ImportDirectoryResponse* response) {
-  return RunUnaryInto(ctx, pool_, "ImportDirectory", response,
+  return RunUnaryInto(ctx, gate_, "ImportDirectory", response,
                       [this, request] { return handler_.Import(*request); });
 }
 
 grpc::ServerUnaryReactor* DirectoryServiceImpl::ExportDirectory(
     grpc::CallbackServerContext* ctx, const v1::ExportDirectoryRequest* request,
     v1::ExportDirectoryResponse* response) {
-  return RunUnaryInto(ctx, pool_, "ExportDirectory", response,
+  return RunUnaryInto(ctx, gate_, "ExportDirectory", response,
                       [this, request] { return handler_.Export(*request); });
 }
 

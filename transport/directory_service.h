@@ -5,14 +5,14 @@
 
 #include "app/directory_handler.h"
 #include "signpost/v1/directory_service.grpc.pb.h"
-#include "transport/worker_pool.h"
+#include "transport/call_gate.h"
 
 namespace signpost::transport {
 
 class DirectoryServiceImpl final : public signpost::v1::DirectoryService::CallbackService {
  public:
   // References must outlive the service.
-  DirectoryServiceImpl(app::DirectoryHandler& handler, WorkerPool& pool);
+  DirectoryServiceImpl(app::DirectoryHandler& handler, const CallGate& gate);
 
   grpc::ServerUnaryReactor* UpsertService(grpc::CallbackServerContext* ctx,
                                           const signpost::v1::UpsertServiceRequest* request,
@@ -41,7 +41,7 @@ class DirectoryServiceImpl final : public signpost::v1::DirectoryService::Callba
 
  private:
   app::DirectoryHandler& handler_;
-  WorkerPool& pool_;
+  const CallGate& gate_;
 };
 
 }  // namespace signpost::transport

@@ -19,13 +19,13 @@ namespace v1 = ::signpost::v1;
 class WatchReactor final : public grpc::ServerWriteReactor<v1::ReferralEvent>,
                            public EventHub::Waiter {
  public:
-  WatchReactor(app::ReferralHandler& handler, EventHub& hub, WorkerPool& pool,
+  WatchReactor(app::ReferralHandler& handler, EventHub& hub, const CallGate& gate,
                std::atomic<int>& open_count, size_t batch)
-      : handler_(handler), hub_(hub), pool_(pool), open_count_(open_count), batch_(batch) {}
+      : handler_(handler), hub_(hub), gate_(gate), open_count_(open_count), batch_(batch) {}
 
   // Starts streaming for a validated subscription.
-  void Begin(app::WatchSubscription sub) {
-    sub_ = std::move(sub);
+  void Begin(const app::WatchSubscription& sub) {
+    sub_ = sub;
     absl::MutexLock lock(&mu_);
     SchedulePumpLocked();
   }
@@ -99,7 +99,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::ReferralEvent>,
     if (finished_ || pump_scheduled_ || writing_ || !buffer_.empty()) return;
     pump_scheduled_ = true;
     ++pending_tasks_;
-    if (!pool_.TrySchedule([this] { Pump(); })) {
+    if (!gate_.pool().TrySchedule([this] { Pump(); })) {
       --pending_tasks_;
       pump_scheduled_ = false;
       FinishLocked(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy"));
@@ -162,7 +162,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::ReferralEvent>,
 
   app::ReferralHandler& handler_;
   EventHub& hub_;
-  WorkerPool& pool_;
+  const CallGate& gate_;
   std::atomic<int>& open_count_;
   const size_t batch_;
   // Touched only by the single scheduled Pump() (pump_scheduled_ guards it).
@@ -181,13 +181,14 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::ReferralEvent>,
 }  // namespace
 
 ReferralServiceImpl::ReferralServiceImpl(app::ReferralHandler& handler, EventHub& hub,
-                                         WorkerPool& pool, const ReferralServiceOptions& options)
-    : handler_(handler), hub_(hub), pool_(pool), options_(options) {}
+                                         const CallGate& gate,
+                                         const ReferralServiceOptions& options)
+    : handler_(handler), hub_(hub), gate_(gate), options_(options) {}
 
 grpc::ServerUnaryReactor* ReferralServiceImpl::SubmitReferral(
     grpc::CallbackServerContext* ctx, const v1::SubmitReferralRequest* request,
     v1::SubmitReferralResponse* response) {
-  return RunUnary(ctx, pool_, "SubmitReferral", request->request_id(), [this, request, response] {
+  return RunUnary(ctx, gate_, "SubmitReferral", request->request_id(), [this, request, response] {
     auto result = handler_.Submit(*request);
     if (!result.ok()) return Outcome{result.status(), ""};
     *response = std::move(*result);
@@ -198,7 +199,7 @@ grpc::ServerUnaryReactor* ReferralServiceImpl::SubmitReferral(
 grpc::ServerUnaryReactor* ReferralServiceImpl::GetReferral(grpc::CallbackServerContext* ctx,
                                                            const v1::GetReferralRequest* request,
                                                            v1::Referral* response) {
-  return RunUnary(ctx, pool_, "GetReferral", "", [this, request, response] {
+  return RunUnary(ctx, gate_, "GetReferral", "", [this, request, response] {
     auto result = handler_.Get(*request);
     if (!result.ok()) return Outcome{result.status(), ""};
     *response = std::move(*result);
@@ -209,14 +210,14 @@ grpc::ServerUnaryReactor* ReferralServiceImpl::GetReferral(grpc::CallbackServerC
 grpc::ServerUnaryReactor* ReferralServiceImpl::ListReferrals(
     grpc::CallbackServerContext* ctx, const v1::ListReferralsRequest* request,
     v1::ListReferralsResponse* response) {
-  return RunUnaryInto(ctx, pool_, "ListReferrals", response,
+  return RunUnaryInto(ctx, gate_, "ListReferrals", response,
                       [this, request] { return handler_.List(*request); });
 }
 
 grpc::ServerUnaryReactor* ReferralServiceImpl::WithdrawReferral(
     grpc::CallbackServerContext* ctx, const v1::WithdrawReferralRequest* request,
     v1::WithdrawReferralResponse* response) {
-  return RunUnary(ctx, pool_, "WithdrawReferral", "", [this, request, response] {
+  return RunUnary(ctx, gate_, "WithdrawReferral", "", [this, request, response] {
     auto result = handler_.Withdraw(*request);
     if (!result.ok()) return Outcome{result.status(), ""};
     *response = std::move(*result);
@@ -227,14 +228,19 @@ grpc::ServerUnaryReactor* ReferralServiceImpl::WithdrawReferral(
 grpc::ServerUnaryReactor* ReferralServiceImpl::SummariseUnmetNeed(
     grpc::CallbackServerContext* ctx, const v1::SummariseUnmetNeedRequest* request,
     v1::SummariseUnmetNeedResponse* response) {
-  return RunUnaryInto(ctx, pool_, "SummariseUnmetNeed", response,
+  return RunUnaryInto(ctx, gate_, "SummariseUnmetNeed", response,
                       [this, request] { return handler_.SummariseUnmetNeed(*request); });
 }
 
 grpc::ServerWriteReactor<v1::ReferralEvent>* ReferralServiceImpl::WatchReferrals(
     grpc::CallbackServerContext* ctx, const v1::WatchReferralsRequest* request) {
   open_watches_.fetch_add(1);
-  auto* reactor = new WatchReactor(handler_, hub_, pool_, open_watches_, options_.watch_batch);
+  auto* reactor = new WatchReactor(handler_, hub_, gate_, open_watches_, options_.watch_batch);
+  if (absl::StatusOr<router::Caller> caller = gate_.Admit(ctx, "WatchReferrals"); !caller.ok()) {
+    app::LogRpc("WatchReferrals", "", "", caller.status(), absl::ZeroDuration());
+    reactor->Refuse(ToGrpcStatus(caller.status()));
+    return reactor;
+  }
   if (open_watches_.load() > options_.max_watch_streams) {
     reactor->Refuse(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                                  "too many open watch streams; retry later"));
@@ -247,7 +253,7 @@ grpc::ServerWriteReactor<v1::ReferralEvent>* ReferralServiceImpl::WatchReferrals
     return reactor;
   }
   app::LogInfo("watch started", {{"after_sequence", std::to_string(sub->after_sequence)}});
-  reactor->Begin(std::move(*sub));
+  reactor->Begin(*sub);
   return reactor;
 }
 

@@ -16,8 +16,8 @@
 
 #include "app/referral_handler.h"
 #include "signpost/v1/referral_service.grpc.pb.h"
+#include "transport/call_gate.h"
 #include "transport/event_hub.h"
-#include "transport/worker_pool.h"
 
 namespace signpost::transport {
 
@@ -30,7 +30,7 @@ struct ReferralServiceOptions {
 class ReferralServiceImpl final : public signpost::v1::ReferralService::CallbackService {
  public:
   // All references must outlive the service.
-  ReferralServiceImpl(app::ReferralHandler& handler, EventHub& hub, WorkerPool& pool,
+  ReferralServiceImpl(app::ReferralHandler& handler, EventHub& hub, const CallGate& gate,
                       const ReferralServiceOptions& options);
 
   grpc::ServerUnaryReactor* SubmitReferral(grpc::CallbackServerContext* ctx,
@@ -57,7 +57,7 @@ class ReferralServiceImpl final : public signpost::v1::ReferralService::Callback
  private:
   app::ReferralHandler& handler_;
   EventHub& hub_;
-  WorkerPool& pool_;
+  const CallGate& gate_;
   const ReferralServiceOptions options_;
   std::atomic<int> open_watches_{0};
 };

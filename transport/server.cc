@@ -4,6 +4,7 @@
 #include "absl/synchronization/mutex.h"
 #include "app/breach_timer.h"
 #include "app/log.h"
+#include "common/clock.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -28,10 +29,11 @@ class ServerImpl final : public SignpostServer {
       : app_(app),
         hub_(app.deps().store.events().Visible()),
         pool_({.threads = options.worker_threads, .max_queued = options.max_queued_calls}),
-        service_(app.referrals(), hub_, pool_, {.max_watch_streams = options.max_watch_streams}),
-        triage_service_(app.triage(), pool_),
-        directory_service_(*app.directory(), pool_),
-        case_service_(app.cases(), app.lifecycle(), pool_) {
+        gate_(pool_, *options.authenticator, RealClock()),
+        service_(app.referrals(), hub_, gate_, {.max_watch_streams = options.max_watch_streams}),
+        triage_service_(app.triage(), gate_),
+        directory_service_(*app.directory(), gate_),
+        case_service_(app.cases(), app.lifecycle(), gate_) {
     app.deps().store.events().SetListener([this](uint64_t visible) { hub_.Publish(visible); });
   }
 
@@ -49,6 +51,10 @@ class ServerImpl final : public SignpostServer {
     if (tls) {
       grpc::SslServerCredentialsOptions ssl;
       ssl.pem_key_cert_pairs.push_back({options.tls_key_pem, options.tls_cert_pem});
+      if (!options.client_ca_pem.empty()) {
+        ssl.pem_root_certs = options.client_ca_pem;
+        ssl.client_certificate_request = GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY;
+      }
       creds = grpc::SslServerCredentials(ssl);
     } else {
       creds = grpc::InsecureServerCredentials();
@@ -81,9 +87,12 @@ class ServerImpl final : public SignpostServer {
     // Breaches missed while the server was down are reported now, once.
     breach_timer_ = std::make_unique<app::BreachTimer>(
         [this] { return app_.lifecycle().FireDueBreaches(); }, options.breach_scan_interval);
-    app::LogInfo("serving", {{"address", options.listen_address},
-                             {"port", std::to_string(port_)},
-                             {"tls", tls ? "on" : "off"}});
+    app::LogInfo("serving",
+                 {{"address", options.listen_address},
+                  {"port", std::to_string(port_)},
+                  {"tls", tls ? "on" : "off"},
+                  {"client_certificates",
+                   tls && !options.client_ca_pem.empty() ? "verified when presented" : "off"}});
     return absl::OkStatus();
   }
 
@@ -113,6 +122,7 @@ class ServerImpl final : public SignpostServer {
   app::App& app_;
   EventHub hub_;
   WorkerPool pool_;
+  CallGate gate_;
   ReferralServiceImpl service_;
   TriageServiceImpl triage_service_;
   DirectoryServiceImpl directory_service_;
@@ -129,6 +139,9 @@ class ServerImpl final : public SignpostServer {
 absl::StatusOr<std::unique_ptr<SignpostServer>> SignpostServer::Start(const ServerOptions& options,
                                                                       app::App& app) {
   if (app.directory() == nullptr) return absl::InvalidArgumentError("the server needs a directory");
+  if (options.authenticator == nullptr) {
+    return absl::InvalidArgumentError("the server needs an authenticator");
+  }
   auto server = std::make_unique<ServerImpl>(options, app);
   if (absl::Status s = server->Build(options); !s.ok()) return s;
   return std::unique_ptr<SignpostServer>(std::move(server));

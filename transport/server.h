@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "app/app.h"
+#include "identity/authenticator.h"
 
 namespace signpost::transport {
 
@@ -28,6 +29,13 @@ struct ServerOptions {
   // PEM contents (not paths); TLS is used when both are non-empty.
   std::string tls_cert_pem;
   std::string tls_key_pem;
+  // PEM CA bundle for client certificates. With TLS, a client that
+  // presents a certificate must chain to it (mutual TLS for systems);
+  // people may connect without one and present a bearer token.
+  std::string client_ca_pem;
+  // Who callers are (required): every call is authenticated and checked
+  // against the role gate before it runs. Must outlive the server.
+  const identity::Authenticator* authenticator = nullptr;
   int max_receive_message_bytes = 1 << 20;
   int max_concurrent_streams_per_connection = 100;
   int max_metadata_bytes = 16 << 10;
@@ -41,7 +49,8 @@ struct ServerOptions {
 class SignpostServer {
  public:
   // Starts serving. `app` (with a directory) must outlive the server.
-  // Returns UNAVAILABLE if the address cannot be bound.
+  // Returns UNAVAILABLE if the address cannot be bound, INVALID_ARGUMENT
+  // without an authenticator.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<SignpostServer>> Start(
       const ServerOptions& options, app::App& app);
 

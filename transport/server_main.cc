@@ -29,6 +29,7 @@
 #include "signpost/config/server_config.pb.h"
 #include "spdlog/spdlog.h"
 #include "storage/store.h"
+#include "transport/auth_setup.h"
 #include "transport/server.h"
 
 ABSL_FLAG(std::string, config, "", "Path to a ServerConfig text-proto file.");
@@ -52,6 +53,15 @@ ABSL_FLAG(bool, reseed, false,
 ABSL_FLAG(std::string, port_file, "", "Write the bound port here once serving.");
 ABSL_FLAG(int, shutdown_grace_ms, 0, "Grace for in-flight calls at shutdown (default 5000).");
 ABSL_FLAG(std::string, time_zone, "Europe/London", "Civil time zone of the service.");
+ABSL_FLAG(std::string, environment, "",
+          "production (default: TLS required, no development issuer) or development.");
+ABSL_FLAG(std::string, jwks, "", "The OIDC issuer's JSON Web Key Set file.");
+ABSL_FLAG(std::string, token_issuer, "", "The issuer (iss) bearer tokens must carry.");
+ABSL_FLAG(std::string, token_audience, "", "The audience (aud) bearer tokens must carry.");
+ABSL_FLAG(std::string, client_ca, "",
+          "PEM CA bundle for client certificates (mutual TLS for systems).");
+ABSL_FLAG(std::string, dev_issuer_key, "",
+          "Development only: trust tokens minted with this private key (signpost token mint).");
 
 namespace {
 
@@ -108,6 +118,13 @@ bool LoadConfig(ServerConfig* config) {
   override_with(absl::GetFlag(FLAGS_port_file), config->mutable_port_file());
   override_with(absl::GetFlag(FLAGS_rules), config->mutable_rules_file());
   override_with(absl::GetFlag(FLAGS_vignettes), config->mutable_vignettes_file());
+  auto* auth = config->mutable_auth();
+  override_with(absl::GetFlag(FLAGS_environment), auth->mutable_environment());
+  override_with(absl::GetFlag(FLAGS_jwks), auth->mutable_jwks_file());
+  override_with(absl::GetFlag(FLAGS_token_issuer), auth->mutable_token_issuer());
+  override_with(absl::GetFlag(FLAGS_token_audience), auth->mutable_token_audience());
+  override_with(absl::GetFlag(FLAGS_client_ca), auth->mutable_client_ca_file());
+  override_with(absl::GetFlag(FLAGS_dev_issuer_key), auth->mutable_development_issuer_key_file());
   if (config->vignettes_file().empty() && !config->rules_file().empty()) {
     config->set_vignettes_file(
         (std::filesystem::path(config->rules_file()).parent_path() / "vignettes.textproto")
@@ -150,6 +167,11 @@ std::optional<signpost::transport::ServerOptions> ServerOptionsFrom(const Server
       LogError("cannot read TLS certificate or key");
       return std::nullopt;
     }
+  }
+  if (!config.auth().client_ca_file().empty() &&
+      !ReadFile(config.auth().client_ca_file(), &options.client_ca_pem)) {
+    LogError("cannot read the client CA bundle", {{"path", config.auth().client_ca_file()}});
+    return std::nullopt;
   }
   if (config.max_receive_message_bytes() > 0) {
     options.max_receive_message_bytes = config.max_receive_message_bytes();
@@ -324,6 +346,14 @@ int main(int argc, char** argv) {
   }
   std::optional<signpost::transport::ServerOptions> options = ServerOptionsFrom(config);
   if (!options) return 2;
+  auto authenticator =
+      signpost::transport::AuthenticatorFromConfig(config.auth(), !options->tls_cert_pem.empty());
+  if (!authenticator.ok()) {
+    LogError("access control is not configured correctly",
+             {{"error", std::string(authenticator.status().message())}});
+    return 2;
+  }
+  options->authenticator = authenticator->get();
   Services services;
   if (int rc = OpenServices(config, ServiceZone(), services); rc != 0) return rc;
   LogDirectory(*services.directory);

@@ -5,14 +5,14 @@
 
 #include "app/triage_handler.h"
 #include "signpost/v1/triage_service.grpc.pb.h"
-#include "transport/worker_pool.h"
+#include "transport/call_gate.h"
 
 namespace signpost::transport {
 
 class TriageServiceImpl final : public signpost::v1::TriageService::CallbackService {
  public:
   // References must outlive the service.
-  TriageServiceImpl(app::TriageHandler& handler, WorkerPool& pool);
+  TriageServiceImpl(app::TriageHandler& handler, const CallGate& gate);
 
   grpc::ServerUnaryReactor* EvaluateReferral(grpc::CallbackServerContext* ctx,
                                              const signpost::v1::EvaluateReferralRequest* request,
@@ -29,7 +29,7 @@ class TriageServiceImpl final : public signpost::v1::TriageService::CallbackServ
 
  private:
   app::TriageHandler& handler_;
-  WorkerPool& pool_;
+  const CallGate& gate_;
 };
 
 }  // namespace signpost::transport

@@ -1,11 +1,13 @@
 // RunUnary: the shared shape of every unary gRPC handler.
 //
-// The work runs on the WorkerPool (handlers block on storage), skipping
-// calls already cancelled or past their deadline, logs one line per call and
-// finishes the call with ToGrpcStatus(). A full pool answers
-// RESOURCE_EXHAUSTED at once.
+// The CallGate admits the caller first (authentication and the role gate:
+// a refused call never reaches its handler). The work then runs on the
+// WorkerPool (handlers block on storage), skipping calls already cancelled
+// or past their deadline, logs one line per call and finishes the call with
+// ToGrpcStatus(). A full pool answers RESOURCE_EXHAUSTED at once. Work that
+// takes a `const router::Caller&` is given the admitted caller.
 //
-//   return RunUnary(ctx, pool_, "GetReferral", "", [=] {
+//   return RunUnary(ctx, gate_, "GetReferral", "", [=] {
 //     auto r = handler_.Get(*request);
 //     if (!r.ok()) return Outcome{r.status(), ""};
 //     *response = *std::move(r);
@@ -15,12 +17,14 @@
 #define SIGNPOST_TRANSPORT_UNARY_CALL_H_
 
 #include <string>
+#include <type_traits>
 
 #include "absl/status/status.h"
 #include "absl/time/clock.h"
 #include "app/log.h"
 #include "grpcpp/grpcpp.h"
 #include "router/validation.h"
+#include "transport/call_gate.h"
 #include "transport/grpc_status.h"
 #include "transport/worker_pool.h"
 
@@ -35,25 +39,34 @@ struct Outcome {
 
 // Runs `work` on the pool and finishes the call from there.
 template <typename Work>
-grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* ctx, WorkerPool& pool,
+grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* ctx, const CallGate& gate,
                                    const char* method, std::string request_id, Work work) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   const absl::Time start = absl::Now();
   // Only log request ids of a safe shape; anything else may be garbage.
   if (!router::IsValidRequestId(request_id)) request_id.clear();
-  auto task = [ctx, reactor, method, request_id, start, work = std::move(work)]() mutable {
+  absl::StatusOr<router::Caller> caller = gate.Admit(ctx, method);
+  if (!caller.ok()) {
+    app::LogRpc(method, request_id, "", caller.status(), absl::Now() - start);
+    reactor->Finish(ToGrpcStatus(caller.status()));
+    return reactor;
+  }
+  auto task = [ctx, reactor, method, request_id, start, who = *std::move(caller),
+               work = std::move(work)]() mutable {
     Outcome outcome;
     if (ctx->IsCancelled()) {
       outcome.status = absl::CancelledError("cancelled before it started");
     } else if (ctx->deadline() < std::chrono::system_clock::now()) {
       outcome.status = absl::DeadlineExceededError("deadline passed before the call started");
+    } else if constexpr (std::is_invocable_v<Work&, const router::Caller&>) {
+      outcome = work(who);
     } else {
       outcome = work();
     }
     app::LogRpc(method, request_id, outcome.referral_id, outcome.status, absl::Now() - start);
     reactor->Finish(ToGrpcStatus(outcome.status));
   };
-  if (!pool.TrySchedule(std::move(task))) {
+  if (!gate.pool().TrySchedule(std::move(task))) {
     const absl::Status busy = absl::ResourceExhaustedError("server busy; retry with backoff");
     app::LogRpc(method, request_id, "", busy, absl::Now() - start);
     reactor->Finish(ToGrpcStatus(busy));
@@ -64,12 +77,12 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* ctx, WorkerPool&
 // RunUnary for the common case: `call` returns absl::StatusOr<Response>,
 // whose value becomes the RPC's response.
 //
-//   return RunUnaryInto(ctx, pool_, "GetService", response,
+//   return RunUnaryInto(ctx, gate_, "GetService", response,
 //                       [this, request] { return handler_.Get(*request); });
 template <typename Response, typename Call>
-grpc::ServerUnaryReactor* RunUnaryInto(grpc::CallbackServerContext* ctx, WorkerPool& pool,
+grpc::ServerUnaryReactor* RunUnaryInto(grpc::CallbackServerContext* ctx, const CallGate& gate,
                                        const char* method, Response* response, Call call) {
-  return RunUnary(ctx, pool, method, "", [response, call = std::move(call)]() mutable {
+  return RunUnary(ctx, gate, method, "", [response, call = std::move(call)]() mutable {
     auto result = call();
     if (!result.ok()) return Outcome{result.status(), ""};
     *response = *std::move(result);

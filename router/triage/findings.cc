@@ -134,6 +134,8 @@ struct FindingReader::Impl {
   void Locate(const std::string& text, size_t begin, size_t end, const std::vector<int>& hits,
               Matches& m) const;
   void Clean(Matches& m) const;
+  void CleanConcepts(Matches& m) const;
+  void MaskTriggers(Matches& m) const;
   void DropRecognisedFallbacks(Matches& m) const;
   bool Terminated(std::span<const Span> triggers, size_t from, size_t to, Kind kind) const;
   Context ContextOf(const StoryText& t, std::span<const Span> triggers, const Span& c,
@@ -258,6 +260,13 @@ void FindingReader::Impl::DropRecognisedFallbacks(Matches& m) const {
 // and other-experiencer triggers inside a concept's own words.
 void FindingReader::Impl::Clean(Matches& m) const {
   DropRecognisedFallbacks(m);
+  CleanConcepts(m);
+  MaskTriggers(m);
+}
+
+// Drops excluded concept matches and merges overlapping matches of one
+// concept.
+void FindingReader::Impl::CleanConcepts(Matches& m) const {
   std::erase_if(m.concepts, [&](const Span& c) {
     const auto& ex = m.exclusions[c.owner];
     return std::any_of(ex.begin(), ex.end(), [&](const Span& e) { return Overlaps(c, e); });
@@ -274,6 +283,11 @@ void FindingReader::Impl::Clean(Matches& m) const {
     }
   }
   m.concepts = std::move(merged);
+}
+
+// Masks triggers that overlap pseudo-triggers, and negations and
+// other-experiencer triggers that are a concept's own words.
+void FindingReader::Impl::MaskTriggers(Matches& m) const {
   std::vector<Span> pseudo;
   for (const Span& t : m.triggers) {
     if (lexicon.triggers(t.owner).kind() == v1::ContextTrigger::KIND_PSEUDO) pseudo.push_back(t);

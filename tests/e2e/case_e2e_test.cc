@@ -28,7 +28,11 @@ std::shared_ptr<grpc::Channel> OwnConnection(const std::string& address, int n) 
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   args.SetInt("signpost.test.connection", n);  // distinct args, distinct channel
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> auth;
+  auth.push_back(
+      std::make_unique<testing::BearerInterceptorFactory>(testing::DevToken(testing::AllRoles())));
+  return grpc::experimental::CreateCustomChannelWithInterceptors(
+      address, grpc::InsecureChannelCredentials(), args, std::move(auth));
 }
 
 class CaseE2eTest : public ::testing::Test {

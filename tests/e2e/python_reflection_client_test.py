@@ -58,12 +58,26 @@ def compile_standard_protos(out_dir):
     sys.path.insert(0, out_dir)
 
 
-def start_server(binary, rules, data_dir):
+def dev_issuer(cli, data_dir):
+    """A development-issuer key, and a token holding every role."""
+    key = os.path.join(data_dir, "dev-issuer.pem")
+    subprocess.run(["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-out", key], check=True, capture_output=True)
+    roles = ("referrer_system,call_hub,duty_clinician,case_manager,team_lead,partner_staff,"
+             "commissioner,directory_admin,clinical_safety_officer,auditor")
+    token = subprocess.run([cli, "token", "mint", f"--key={key}", "--sub=py-client",
+                            "--org=RV5", f"--roles={roles}"],
+                           check=True, capture_output=True, text=True).stdout.strip()
+    return key, token
+
+
+def start_server(binary, rules, data_dir, key):
     port_file = os.path.join(data_dir, "port")
     proc = subprocess.Popen([binary, f"--data_dir={data_dir}/db", "--listen=127.0.0.1:0",
                              f"--rules={rules}",
                              f"--port_file={port_file}", "--log_level=warn",
-                             "--shutdown_grace_ms=300"])
+                             "--shutdown_grace_ms=300", "--environment=development",
+                             f"--dev_issuer_key={key}"])
     deadline = time.time() + 20
     while time.time() < deadline:
         if os.path.exists(port_file):
@@ -114,13 +128,15 @@ def reflect(channel, reflection_pb2, reflection_pb2_grpc):
 
 
 def main():
-    binary, rules = sys.argv[1], sys.argv[2]
+    binary, rules, cli = sys.argv[1], sys.argv[2], sys.argv[3]
     with tempfile.TemporaryDirectory() as tmp:
         compile_standard_protos(os.path.join(tmp, "gen"))
         from sp_std import reflection_pb2, reflection_pb2_grpc  # noqa: E402
         from sp_std import health_pb2, health_pb2_grpc  # noqa: E402
 
-        proc, port = start_server(binary, rules, tmp)
+        key, token = dev_issuer(cli, tmp)
+        auth = [("authorization", f"Bearer {token}")]
+        proc, port = start_server(binary, rules, tmp, key)
         try:
             channel = grpc.insecure_channel(f"127.0.0.1:{port}")
             grpc.channel_ready_future(channel).result(timeout=10)
@@ -144,7 +160,18 @@ def main():
                 call = channel.unary_unary(f"/{service}/{method_name}",
                                            request_serializer=req_cls.SerializeToString,
                                            response_deserializer=resp_cls.FromString)
-                return req_cls, call
+                return req_cls, lambda req, timeout: call(req, timeout=timeout, metadata=auth)
+
+            # Without credentials, nothing is disclosed.
+            anon = channel.unary_unary("/signpost.v1.ReferralService/ListReferrals",
+                                       request_serializer=lambda m: b"",
+                                       response_deserializer=lambda b: b)
+            try:
+                anon(b"", timeout=10)
+                check(False, "a call without credentials is refused")
+            except grpc.RpcError as e:
+                check(e.code() == grpc.StatusCode.UNAUTHENTICATED,
+                      f"a call without credentials is UNAUTHENTICATED ({e.code()})")
 
             submit_cls, submit = rpc("SubmitReferral")
             referral_json = {

@@ -302,7 +302,9 @@ TEST(ServerTlsTest, ServesOverTlsWhenCertificateAndKeyAreGiven) {
   auto channel = grpc::CreateChannel(server.Address(), grpc::SslCredentials(ssl));
   auto stub = v1::ReferralService::NewStub(channel);
   v1::SubmitReferralResponse response;
-  grpc::Status s = stub->SubmitReferral(Ctx().get(), ValidGpReferral("tls-1"), &response);
+  auto ctx = Ctx();
+  ctx->AddMetadata("authorization", "Bearer " + testing::DevToken({"call_hub"}));
+  grpc::Status s = stub->SubmitReferral(ctx.get(), ValidGpReferral("tls-1"), &response);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_FALSE(response.referral().referral_id().empty());
 }

@@ -8,26 +8,38 @@
 //   ASSERT_TRUE(server.Start());           // port 0, waits for SERVING
 //   auto stub = signpost::v1::ReferralService::NewStub(server.Channel());
 //   server.Kill(SIGKILL);  server.Start(); // crash and restart, same data
+//
+// The server runs in development mode with the development issuer (a key
+// made for this process). Channel() and NewChannel() send a token holding
+// every role, for tests about other behaviour; ChannelAs() sends a token of
+// the roles given and AnonymousChannel() none (access tests).
 #ifndef SIGNPOST_TESTS_E2E_SERVER_PROCESS_H_
 #define SIGNPOST_TESTS_E2E_SERVER_PROCESS_H_
 
 #include <fcntl.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/time/clock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
+#include "grpcpp/support/client_interceptor.h"
+#include "identity/tokens.h"
 
 extern char** environ;
 
@@ -45,6 +57,77 @@ inline std::unique_ptr<grpc::ClientContext> CallContext(int seconds = 10) {
   auto ctx = std::make_unique<grpc::ClientContext>();
   ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
   return ctx;
+}
+
+// Adds "authorization: Bearer <token>" to every call on a channel.
+class BearerInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  explicit BearerInterceptor(std::string token) : header_("Bearer " + std::move(token)) {}
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
+      methods->GetSendInitialMetadata()->insert({"authorization", header_});
+    }
+    methods->Proceed();
+  }
+
+ private:
+  std::string header_;
+};
+
+class BearerInterceptorFactory final
+    : public grpc::experimental::ClientInterceptorFactoryInterface {
+ public:
+  explicit BearerInterceptorFactory(std::string token) : token_(std::move(token)) {}
+  grpc::experimental::Interceptor* CreateClientInterceptor(
+      grpc::experimental::ClientRpcInfo*) override {
+    return new BearerInterceptor(token_);
+  }
+
+ private:
+  std::string token_;
+};
+
+// The development issuer's key for this test process (EC P-256, PEM),
+// written once to a temporary file.
+inline const std::string& DevIssuerKeyFile() {
+  static const std::string* const kPath = [] {
+    EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+    const std::string path = (std::filesystem::temp_directory_path() /
+                              ("signpost-dev-issuer-" + std::to_string(::getpid()) + ".pem"))
+                                 .string();
+    FILE* f = std::fopen(path.c_str(), "w");
+    PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr);
+    std::fclose(f);
+    EVP_PKEY_free(key);
+    return new std::string(path);
+  }();
+  return *kPath;
+}
+
+// A development-issuer token for `roles` acting for `organisation`.
+inline std::string DevToken(const std::vector<std::string>& roles,
+                            const std::string& organisation = "SPA01",
+                            const std::string& subject = "test-user") {
+  std::ifstream in(DevIssuerKeyFile());
+  const std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto token = identity::MintToken({.private_pem = pem,
+                                    .kid = identity::kDevKeyId,
+                                    .issuer = identity::kDevIssuer,
+                                    .audience = identity::kDevAudience,
+                                    .subject = subject,
+                                    .organisation = organisation,
+                                    .roles = roles,
+                                    .issued_at = absl::Now()});
+  return token.ok() ? *token : "";
+}
+
+// Every role: for tests about behaviour other than access.
+inline std::vector<std::string> AllRoles() {
+  return {"referrer_system", "call_hub",        "duty_clinician",
+          "case_manager",    "team_lead",       "partner_staff",
+          "commissioner",    "directory_admin", "clinical_safety_officer",
+          "auditor"};
 }
 
 class ServerProcess {
@@ -78,7 +161,8 @@ class ServerProcess {
                                      "--log_level=warn",
                                      // Idle test channels do not poll, so they never
                                      // acknowledge GOAWAY; keep the forced close short.
-                                     "--shutdown_grace_ms=300"};
+                                     "--shutdown_grace_ms=300", "--environment=development",
+                                     "--dev_issuer_key=" + DevIssuerKeyFile()};
     args.insert(args.end(), extra_args_.begin(), extra_args_.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
@@ -103,7 +187,7 @@ class ServerProcess {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     if (port_ <= 0) return false;
-    channel_ = grpc::CreateChannel(Address(), grpc::InsecureChannelCredentials());
+    channel_ = ChannelAs(AllRoles());
     return HealthStatus("", /*timeout_seconds=*/5) ==
            grpc::health::v1::HealthCheckResponse::SERVING;
   }
@@ -122,7 +206,21 @@ class ServerProcess {
   std::string Address() const { return "127.0.0.1:" + std::to_string(port_); }
   std::shared_ptr<grpc::Channel> Channel() const { return channel_; }
   // A fresh connection (a separate HTTP/2 connection from Channel()).
-  std::shared_ptr<grpc::Channel> NewChannel() const {
+  std::shared_ptr<grpc::Channel> NewChannel() const { return ChannelAs(AllRoles()); }
+  // A fresh connection whose calls carry a token of `roles` for
+  // `organisation`.
+  std::shared_ptr<grpc::Channel> ChannelAs(const std::vector<std::string>& roles,
+                                           const std::string& organisation = "SPA01",
+                                           const std::string& subject = "test-user") const {
+    grpc::ChannelArguments args;
+    args.SetInt("grpc.use_local_subchannel_pool", 1);
+    std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> f;
+    f.push_back(std::make_unique<BearerInterceptorFactory>(DevToken(roles, organisation, subject)));
+    return grpc::experimental::CreateCustomChannelWithInterceptors(
+        Address(), grpc::InsecureChannelCredentials(), args, std::move(f));
+  }
+  // A fresh connection with no credentials at all.
+  std::shared_ptr<grpc::Channel> AnonymousChannel() const {
     grpc::ChannelArguments args;
     args.SetInt("grpc.use_local_subchannel_pool", 1);
     return grpc::CreateCustomChannel(Address(), grpc::InsecureChannelCredentials(), args);

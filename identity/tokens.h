@@ -1,0 +1,89 @@
+// OIDC bearer tokens (JWT): verification against an issuer's keys, and
+// minting by the development issuer.
+//
+//   auto verifier = TokenVerifier::Create(keys, {.issuer = "https://...",
+//                                               .audience = "signpost"});
+//   auto claims = (*verifier)->Verify(token, clock.Now());
+//
+// Verify checks, in order: the header names a key of the set (kid) and an
+// algorithm Signpost accepts (RS256 or ES256, and the one the key is for:
+// "none" and HMAC are never accepted); the signature (libjwt with
+// OpenSSL); the issuer; the audience (a string or an array holding it);
+// expiry and not-before, with `leeway` for clock skew; and that subject,
+// organisation and roles are present. Every failure is UNAUTHENTICATED and
+// says which check failed, never echoing the token.
+//
+// Thread-safe after Create.
+#ifndef SIGNPOST_IDENTITY_TOKENS_H_
+#define SIGNPOST_IDENTITY_TOKENS_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "identity/jwks.h"
+
+namespace signpost::identity {
+
+// The development issuer's fixed issuer, audience and key id (a server
+// started with --dev_issuer_key trusts these; docs/ACCESS.md).
+inline constexpr char kDevIssuer[] = "signpost-dev-issuer";
+inline constexpr char kDevAudience[] = "signpost";
+inline constexpr char kDevKeyId[] = "signpost-dev";
+
+struct TokenPolicy {
+  std::string issuer;
+  std::string audience;
+  absl::Duration leeway = absl::Seconds(60);
+  // Claim names: the organisation (ODS code or partner id) and the roles
+  // (an array of role names such as "call_hub"; docs/ACCESS.md).
+  std::string organisation_claim = "org";
+  std::string roles_claim = "roles";
+};
+
+struct TokenClaims {
+  std::string subject;
+  std::string organisation;
+  std::vector<std::string> roles;
+  absl::Time expires;
+};
+
+class TokenVerifier {
+ public:
+  // INVALID_ARGUMENT without keys, issuer or audience.
+  static absl::StatusOr<std::unique_ptr<TokenVerifier>> Create(std::vector<VerificationKey> keys,
+                                                               TokenPolicy policy);
+
+  [[nodiscard]] absl::StatusOr<TokenClaims> Verify(std::string_view token, absl::Time now) const;
+
+ private:
+  TokenVerifier(std::vector<VerificationKey> keys, TokenPolicy policy)
+      : keys_(std::move(keys)), policy_(std::move(policy)) {}
+  const VerificationKey* KeyFor(std::string_view kid) const;
+
+  std::vector<VerificationKey> keys_;
+  TokenPolicy policy_;
+};
+
+struct MintRequest {
+  std::string private_pem;
+  std::string kid;
+  std::string issuer;
+  std::string audience;
+  std::string subject;
+  std::string organisation;
+  std::vector<std::string> roles;
+  absl::Time issued_at;
+  absl::Duration lifetime = absl::Hours(1);
+};
+
+// A signed token for the development issuer (RS256 or ES256 by key type),
+// with the claims TokenVerifier reads under their default names.
+absl::StatusOr<std::string> MintToken(const MintRequest& request);
+
+}  // namespace signpost::identity
+
+#endif  // SIGNPOST_IDENTITY_TOKENS_H_

@@ -1,0 +1,38 @@
+#include "transport/call_gate.h"
+
+#include <string>
+
+#include "router/access/policy.h"
+
+namespace signpost::transport {
+namespace {
+
+// The verified client certificate's common name, if the call came over
+// mutual TLS.
+std::string CertificateSubject(const grpc::ServerContextBase* ctx) {
+  const std::shared_ptr<const grpc::AuthContext> auth = ctx->auth_context();
+  if (auth == nullptr || !auth->IsPeerAuthenticated()) return "";
+  const std::vector<grpc::string_ref> names = auth->FindPropertyValues("x509_common_name");
+  return names.empty() ? "" : std::string(names.front().data(), names.front().size());
+}
+
+std::string Authorization(const grpc::ServerContextBase* ctx) {
+  const auto& metadata = ctx->client_metadata();
+  const auto it = metadata.find("authorization");
+  return it == metadata.end() ? "" : std::string(it->second.data(), it->second.size());
+}
+
+}  // namespace
+
+absl::StatusOr<router::Caller> CallGate::Admit(const grpc::ServerContextBase* ctx,
+                                               const char* method) const {
+  const std::string authorization = Authorization(ctx);
+  const std::string subject = CertificateSubject(ctx);
+  absl::StatusOr<router::Caller> caller = authenticator_.Authenticate(
+      {.authorization = authorization, .certificate_subject = subject}, clock_.Now());
+  if (!caller.ok()) return caller.status();
+  if (absl::Status allowed = router::AuthoriseCall(*caller, method); !allowed.ok()) return allowed;
+  return caller;
+}
+
+}  // namespace signpost::transport

@@ -1,0 +1,45 @@
+// CallGate: every call's way in. It authenticates the caller (bearer
+// token, or the verified client certificate's common name) and checks the
+// role gate (router/access/policy.h) before any work is queued, then hands
+// the work to the worker pool.
+//
+//   CallGate gate(pool, authenticator, RealClock());
+//   absl::StatusOr<router::Caller> who = gate.Admit(ctx, "GetReferral");
+//   // UNAUTHENTICATED / PERMISSION_DENIED: finish the call with it.
+//
+// Refusals are logged (method and reason, never the token) and never run
+// the handler, so a refused call reads and writes nothing.
+//
+// Thread-safe.
+#ifndef SIGNPOST_TRANSPORT_CALL_GATE_H_
+#define SIGNPOST_TRANSPORT_CALL_GATE_H_
+
+#include "absl/status/statusor.h"
+#include "common/clock.h"
+#include "grpcpp/grpcpp.h"
+#include "identity/authenticator.h"
+#include "router/access/caller.h"
+#include "transport/worker_pool.h"
+
+namespace signpost::transport {
+
+class CallGate {
+ public:
+  CallGate(WorkerPool& pool, const identity::Authenticator& authenticator, const Clock& clock)
+      : pool_(pool), authenticator_(authenticator), clock_(clock) {}
+
+  // Who is calling `method`, if they may call it at all.
+  [[nodiscard]] absl::StatusOr<router::Caller> Admit(const grpc::ServerContextBase* ctx,
+                                                     const char* method) const;
+
+  WorkerPool& pool() const { return pool_; }
+
+ private:
+  WorkerPool& pool_;
+  const identity::Authenticator& authenticator_;
+  const Clock& clock_;
+};
+
+}  // namespace signpost::transport
+
+#endif  // SIGNPOST_TRANSPORT_CALL_GATE_H_
