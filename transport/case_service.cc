@@ -1,10 +1,41 @@
 #include "transport/case_service.h"
 
+#include "router/access/binding.h"
 #include "transport/unary_call.h"
 
 namespace signpost::transport {
 
 namespace v1 = ::signpost::v1;
+
+namespace {
+
+// A call on a copy of `request` whose staff actor (`by` or `author`) is the
+// caller (router/access/binding.h).
+template <typename Request, typename Field, typename Call>
+auto AsStaff(const Request& request, const router::Caller& who, Field field, Call call)
+    -> decltype(call(request)) {
+  Request bound = request;
+  if (absl::Status s = router::BindStaff(who, *(bound.*field)()); !s.ok()) return s;
+  return call(bound);
+}
+
+// A call on a copy of a partner `request` bound to the caller's
+// organisation (and, when it has one, its recorder).
+template <typename Request, typename Call>
+auto AsPartner(const Request& request, const router::Caller& who, Call call)
+    -> decltype(call(request)) {
+  Request bound = request;
+  std::string* recorded_by = nullptr;
+  if constexpr (requires { bound.mutable_recorded_by(); })
+    recorded_by = bound.mutable_recorded_by();
+  if (absl::Status s = router::BindPartner(who, *bound.mutable_organization_id(), recorded_by);
+      !s.ok()) {
+    return s;
+  }
+  return call(bound);
+}
+
+}  // namespace
 
 CaseServiceImpl::CaseServiceImpl(app::CaseHandler& cases, app::LifecycleHandler& lifecycle,
                                  const CallGate& gate)
@@ -55,78 +86,111 @@ grpc::ServerUnaryReactor* CaseServiceImpl::ListAssessmentVersions(
 grpc::ServerUnaryReactor* CaseServiceImpl::UpdateAssessment(
     grpc::CallbackServerContext* ctx, const v1::UpdateAssessmentRequest* request,
     v1::AssessmentVersion* response) {
-  return RunUnaryInto(ctx, gate_, "UpdateAssessment", response,
-                      [this, request] { return cases_.UpdateAssessment(*request); });
+  return RunUnaryInto(
+      ctx, gate_, "UpdateAssessment", response, [this, request](const router::Caller& who) {
+        return AsStaff(*request, who, &v1::UpdateAssessmentRequest::mutable_author,
+                       [this](const auto& r) { return cases_.UpdateAssessment(r); });
+      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::AcceptReferral(grpc::CallbackServerContext* ctx,
                                                           const v1::AcceptReferralRequest* request,
                                                           v1::Referral* response) {
   return RunUnaryInto(ctx, gate_, "AcceptReferral", response,
-                      [this, request] { return lifecycle_.Accept(*request); });
+                      [this, request](const router::Caller& who) {
+                        return AsStaff(*request, who, &v1::AcceptReferralRequest::mutable_by,
+                                       [this](const auto& r) { return lifecycle_.Accept(r); });
+                      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::DeclineReferral(
     grpc::CallbackServerContext* ctx, const v1::DeclineReferralRequest* request,
     v1::Referral* response) {
   return RunUnaryInto(ctx, gate_, "DeclineReferral", response,
-                      [this, request] { return lifecycle_.Decline(*request); });
+                      [this, request](const router::Caller& who) {
+                        return AsStaff(*request, who, &v1::DeclineReferralRequest::mutable_by,
+                                       [this](const auto& r) { return lifecycle_.Decline(r); });
+                      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::StartReferral(grpc::CallbackServerContext* ctx,
                                                          const v1::StartReferralRequest* request,
                                                          v1::Referral* response) {
   return RunUnaryInto(ctx, gate_, "StartReferral", response,
-                      [this, request] { return lifecycle_.Start(*request); });
+                      [this, request](const router::Caller& who) {
+                        return AsStaff(*request, who, &v1::StartReferralRequest::mutable_by,
+                                       [this](const auto& r) { return lifecycle_.Start(r); });
+                      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::RecordFirstContact(
     grpc::CallbackServerContext* ctx, const v1::RecordFirstContactRequest* request,
     v1::Referral* response) {
-  return RunUnaryInto(ctx, gate_, "RecordFirstContact", response,
-                      [this, request] { return lifecycle_.RecordFirstContact(*request); });
+  return RunUnaryInto(
+      ctx, gate_, "RecordFirstContact", response, [this, request](const router::Caller& who) {
+        return AsStaff(*request, who, &v1::RecordFirstContactRequest::mutable_by,
+                       [this](const auto& r) { return lifecycle_.RecordFirstContact(r); });
+      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::HoldReferral(grpc::CallbackServerContext* ctx,
                                                         const v1::HoldReferralRequest* request,
                                                         v1::Referral* response) {
   return RunUnaryInto(ctx, gate_, "HoldReferral", response,
-                      [this, request] { return lifecycle_.Hold(*request); });
+                      [this, request](const router::Caller& who) {
+                        return AsStaff(*request, who, &v1::HoldReferralRequest::mutable_by,
+                                       [this](const auto& r) { return lifecycle_.Hold(r); });
+                      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::CloseReferral(grpc::CallbackServerContext* ctx,
                                                          const v1::CloseReferralRequest* request,
                                                          v1::Referral* response) {
   return RunUnaryInto(ctx, gate_, "CloseReferral", response,
-                      [this, request] { return lifecycle_.Close(*request); });
+                      [this, request](const router::Caller& who) {
+                        return AsStaff(*request, who, &v1::CloseReferralRequest::mutable_by,
+                                       [this](const auto& r) { return lifecycle_.Close(r); });
+                      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::SignpostReferral(
     grpc::CallbackServerContext* ctx, const v1::SignpostReferralRequest* request,
     v1::Referral* response) {
   return RunUnaryInto(ctx, gate_, "SignpostReferral", response,
-                      [this, request] { return lifecycle_.Signpost(*request); });
+                      [this, request](const router::Caller& who) {
+                        return AsStaff(*request, who, &v1::SignpostReferralRequest::mutable_by,
+                                       [this](const auto& r) { return lifecycle_.Signpost(r); });
+                      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::RerouteReferral(
     grpc::CallbackServerContext* ctx, const v1::RerouteReferralRequest* request,
     v1::Referral* response) {
   return RunUnaryInto(ctx, gate_, "RerouteReferral", response,
-                      [this, request] { return lifecycle_.Reroute(*request); });
+                      [this, request](const router::Caller& who) {
+                        return AsStaff(*request, who, &v1::RerouteReferralRequest::mutable_by,
+                                       [this](const auto& r) { return lifecycle_.Reroute(r); });
+                      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::MarkEnteredInError(
     grpc::CallbackServerContext* ctx, const v1::MarkEnteredInErrorRequest* request,
     v1::Referral* response) {
-  return RunUnaryInto(ctx, gate_, "MarkEnteredInError", response,
-                      [this, request] { return lifecycle_.MarkEnteredInError(*request); });
+  return RunUnaryInto(
+      ctx, gate_, "MarkEnteredInError", response, [this, request](const router::Caller& who) {
+        return AsStaff(*request, who, &v1::MarkEnteredInErrorRequest::mutable_by,
+                       [this](const auto& r) { return lifecycle_.MarkEnteredInError(r); });
+      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::RetriageReferral(
     grpc::CallbackServerContext* ctx, const v1::RetriageReferralRequest* request,
     v1::Referral* response) {
   return RunUnaryInto(ctx, gate_, "RetriageReferral", response,
-                      [this, request] { return lifecycle_.Retriage(*request); });
+                      [this, request](const router::Caller& who) {
+                        return AsStaff(*request, who, &v1::RetriageReferralRequest::mutable_by,
+                                       [this](const auto& r) { return lifecycle_.Retriage(r); });
+                      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::ListCaseload(grpc::CallbackServerContext* ctx,
@@ -153,8 +217,10 @@ grpc::ServerUnaryReactor* CaseServiceImpl::GetTimeline(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* CaseServiceImpl::AddNote(grpc::CallbackServerContext* ctx,
                                                    const v1::AddNoteRequest* request,
                                                    v1::CaseNote* response) {
-  return RunUnaryInto(ctx, gate_, "AddNote", response,
-                      [this, request] { return cases_.AddNote(*request); });
+  return RunUnaryInto(ctx, gate_, "AddNote", response, [this, request](const router::Caller& who) {
+    return AsStaff(*request, who, &v1::AddNoteRequest::mutable_author,
+                   [this](const auto& r) { return cases_.AddNote(r); });
+  });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::RecordMdtMeeting(
@@ -174,22 +240,31 @@ grpc::ServerUnaryReactor* CaseServiceImpl::ListOverdue(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* CaseServiceImpl::ListPartnerReferrals(
     grpc::CallbackServerContext* ctx, const v1::ListPartnerReferralsRequest* request,
     v1::ListPartnerReferralsResponse* response) {
-  return RunUnaryInto(ctx, gate_, "ListPartnerReferrals", response,
-                      [this, request] { return cases_.ListPartnerReferrals(*request); });
+  return RunUnaryInto(
+      ctx, gate_, "ListPartnerReferrals", response, [this, request](const router::Caller& who) {
+        return AsPartner(*request, who,
+                         [this](const auto& r) { return cases_.ListPartnerReferrals(r); });
+      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::RespondToSignposting(
     grpc::CallbackServerContext* ctx, const v1::RespondToSignpostingRequest* request,
     v1::PartnerReferralView* response) {
-  return RunUnaryInto(ctx, gate_, "RespondToSignposting", response,
-                      [this, request] { return lifecycle_.RespondToSignposting(*request); });
+  return RunUnaryInto(
+      ctx, gate_, "RespondToSignposting", response, [this, request](const router::Caller& who) {
+        return AsPartner(*request, who,
+                         [this](const auto& r) { return lifecycle_.RespondToSignposting(r); });
+      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::RecordPartnerOutcome(
     grpc::CallbackServerContext* ctx, const v1::RecordPartnerOutcomeRequest* request,
     v1::PartnerReferralView* response) {
-  return RunUnaryInto(ctx, gate_, "RecordPartnerOutcome", response,
-                      [this, request] { return lifecycle_.RecordPartnerOutcome(*request); });
+  return RunUnaryInto(
+      ctx, gate_, "RecordPartnerOutcome", response, [this, request](const router::Caller& who) {
+        return AsPartner(*request, who,
+                         [this](const auto& r) { return lifecycle_.RecordPartnerOutcome(r); });
+      });
 }
 
 }  // namespace signpost::transport

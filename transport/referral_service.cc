@@ -5,6 +5,8 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "app/log.h"
+#include "common/status_macros.h"
+#include "router/access/binding.h"
 #include "router/validation.h"
 #include "transport/grpc_status.h"
 #include "transport/unary_call.h"
@@ -188,41 +190,63 @@ ReferralServiceImpl::ReferralServiceImpl(app::ReferralHandler& handler, EventHub
 grpc::ServerUnaryReactor* ReferralServiceImpl::SubmitReferral(
     grpc::CallbackServerContext* ctx, const v1::SubmitReferralRequest* request,
     v1::SubmitReferralResponse* response) {
-  return RunUnary(ctx, gate_, "SubmitReferral", request->request_id(), [this, request, response] {
-    auto result = handler_.Submit(*request);
-    if (!result.ok()) return Outcome{result.status(), ""};
-    *response = std::move(*result);
-    return Outcome{absl::OkStatus(), response->referral().referral_id()};
-  });
+  return RunUnary(ctx, gate_, "SubmitReferral", request->request_id(),
+                  [this, request, response](const router::Caller& who) {
+                    v1::SubmitReferralRequest bound = *request;
+                    if (absl::Status s = router::BindReferrer(who, *bound.mutable_submission());
+                        !s.ok()) {
+                      return Outcome{s, ""};
+                    }
+                    auto result = handler_.Submit(std::move(bound));
+                    if (!result.ok()) return Outcome{result.status(), ""};
+                    *response = std::move(*result);
+                    return Outcome{absl::OkStatus(), response->referral().referral_id()};
+                  });
 }
 
 grpc::ServerUnaryReactor* ReferralServiceImpl::GetReferral(grpc::CallbackServerContext* ctx,
                                                            const v1::GetReferralRequest* request,
                                                            v1::Referral* response) {
-  return RunUnary(ctx, gate_, "GetReferral", "", [this, request, response] {
-    auto result = handler_.Get(*request);
-    if (!result.ok()) return Outcome{result.status(), ""};
-    *response = std::move(*result);
-    return Outcome{absl::OkStatus(), response->referral_id()};
-  });
+  return RunUnary(ctx, gate_, "GetReferral", "",
+                  [this, request, response](const router::Caller& who) {
+                    auto result = handler_.Get(*request);
+                    if (!result.ok()) return Outcome{result.status(), ""};
+                    if (absl::Status s = router::CheckReferralVisible(who, *result); !s.ok())
+                      return Outcome{s, ""};
+                    *response = std::move(*result);
+                    return Outcome{absl::OkStatus(), response->referral_id()};
+                  });
 }
 
 grpc::ServerUnaryReactor* ReferralServiceImpl::ListReferrals(
     grpc::CallbackServerContext* ctx, const v1::ListReferralsRequest* request,
     v1::ListReferralsResponse* response) {
-  return RunUnaryInto(ctx, gate_, "ListReferrals", response,
-                      [this, request] { return handler_.List(*request); });
+  return RunUnaryInto(
+      ctx, gate_, "ListReferrals", response,
+      [this, request](const router::Caller& who) -> absl::StatusOr<v1::ListReferralsResponse> {
+        v1::ListReferralsRequest bound = *request;
+        SP_RETURN_IF_ERROR(router::BindReferrerFilter(who, *bound.mutable_referrer_ods_code()));
+        return handler_.List(bound);
+      });
 }
 
 grpc::ServerUnaryReactor* ReferralServiceImpl::WithdrawReferral(
     grpc::CallbackServerContext* ctx, const v1::WithdrawReferralRequest* request,
     v1::WithdrawReferralResponse* response) {
-  return RunUnary(ctx, gate_, "WithdrawReferral", "", [this, request, response] {
-    auto result = handler_.Withdraw(*request);
-    if (!result.ok()) return Outcome{result.status(), ""};
-    *response = std::move(*result);
-    return Outcome{absl::OkStatus(), response->referral().referral_id()};
-  });
+  return RunUnary(ctx, gate_, "WithdrawReferral", "",
+                  [this, request, response](const router::Caller& who) {
+                    // Whose it is never changes, so checking before the write is enough.
+                    v1::GetReferralRequest get;
+                    get.set_referral_id(request->referral_id());
+                    if (auto found = handler_.Get(get); found.ok()) {
+                      if (absl::Status s = router::CheckReferralVisible(who, *found); !s.ok())
+                        return Outcome{s, ""};
+                    }
+                    auto result = handler_.Withdraw(*request);
+                    if (!result.ok()) return Outcome{result.status(), ""};
+                    *response = std::move(*result);
+                    return Outcome{absl::OkStatus(), response->referral().referral_id()};
+                  });
 }
 
 grpc::ServerUnaryReactor* ReferralServiceImpl::SummariseUnmetNeed(
@@ -236,9 +260,15 @@ grpc::ServerWriteReactor<v1::ReferralEvent>* ReferralServiceImpl::WatchReferrals
     grpc::CallbackServerContext* ctx, const v1::WatchReferralsRequest* request) {
   open_watches_.fetch_add(1);
   auto* reactor = new WatchReactor(handler_, hub_, gate_, open_watches_, options_.watch_batch);
-  if (absl::StatusOr<router::Caller> caller = gate_.Admit(ctx, "WatchReferrals"); !caller.ok()) {
-    app::LogRpc("WatchReferrals", "", "", caller.status(), absl::ZeroDuration());
-    reactor->Refuse(ToGrpcStatus(caller.status()));
+  absl::StatusOr<router::Caller> caller = gate_.Admit(ctx, "WatchReferrals");
+  v1::WatchReferralsRequest bound = *request;
+  absl::Status admitted = caller.status();
+  if (admitted.ok()) {
+    admitted = router::BindReferrerFilter(*caller, *bound.mutable_referrer_ods_code());
+  }
+  if (!admitted.ok()) {
+    app::LogRpc("WatchReferrals", "", "", admitted, absl::ZeroDuration());
+    reactor->Refuse(ToGrpcStatus(admitted));
     return reactor;
   }
   if (open_watches_.load() > options_.max_watch_streams) {
@@ -247,7 +277,7 @@ grpc::ServerWriteReactor<v1::ReferralEvent>* ReferralServiceImpl::WatchReferrals
     return reactor;
   }
   // Validation may read storage (reference lookup): cheap, point read.
-  absl::StatusOr<app::WatchSubscription> sub = handler_.StartWatch(*request);
+  absl::StatusOr<app::WatchSubscription> sub = handler_.StartWatch(bound);
   if (!sub.ok()) {
     reactor->Refuse(ToGrpcStatus(sub.status()));
     return reactor;

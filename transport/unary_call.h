@@ -75,19 +75,27 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* ctx, const CallG
 }
 
 // RunUnary for the common case: `call` returns absl::StatusOr<Response>,
-// whose value becomes the RPC's response.
+// whose value becomes the RPC's response. A `call` taking a
+// `const router::Caller&` is given the admitted caller.
 //
 //   return RunUnaryInto(ctx, gate_, "GetService", response,
 //                       [this, request] { return handler_.Get(*request); });
 template <typename Response, typename Call>
 grpc::ServerUnaryReactor* RunUnaryInto(grpc::CallbackServerContext* ctx, const CallGate& gate,
                                        const char* method, Response* response, Call call) {
-  return RunUnary(ctx, gate, method, "", [response, call = std::move(call)]() mutable {
-    auto result = call();
-    if (!result.ok()) return Outcome{result.status(), ""};
-    *response = *std::move(result);
-    return Outcome{absl::OkStatus(), ""};
-  });
+  return RunUnary(ctx, gate, method, "",
+                  [response, call = std::move(call)](const router::Caller& who) mutable {
+                    auto result = [&] {
+                      if constexpr (std::is_invocable_v<Call&, const router::Caller&>) {
+                        return call(who);
+                      } else {
+                        return call();
+                      }
+                    }();
+                    if (!result.ok()) return Outcome{result.status(), ""};
+                    *response = *std::move(result);
+                    return Outcome{absl::OkStatus(), ""};
+                  });
 }
 
 }  // namespace signpost::transport

@@ -108,23 +108,25 @@ TEST_F(CaseE2eTest, TheReferrerFollowsEveryTransitionAndCanResume) {
 
   v1::StaffRef by;
   by.set_id("cm-e2e");
+  // The case manager acts as themselves (their token's subject is cm-e2e).
+  auto cases = v1::CaseService::NewStub(server_.ChannelAs({"case_manager"}, "SPA01", "cm-e2e"));
   v1::AcceptReferralRequest accept;
   accept.set_referral_id(r.reference());
   *accept.mutable_by() = by;
   v1::Referral out;
-  ASSERT_TRUE(cases_->AcceptReferral(Ctx().get(), accept, &out).ok());
+  ASSERT_TRUE(cases->AcceptReferral(Ctx().get(), accept, &out).ok());
   v1::StartReferralRequest start;
   start.set_referral_id(r.referral_id());
   *start.mutable_by() = by;
-  ASSERT_TRUE(cases_->StartReferral(Ctx().get(), start, &out).ok());
+  ASSERT_TRUE(cases->StartReferral(Ctx().get(), start, &out).ok());
   // An illegal step is refused over the wire too.
-  grpc::Status refused = cases_->AcceptReferral(Ctx().get(), accept, &out);
+  grpc::Status refused = cases->AcceptReferral(Ctx().get(), accept, &out);
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   v1::CloseReferralRequest close;
   close.set_referral_id(r.referral_id());
   *close.mutable_by() = by;
   close.set_outcome(v1::CLOSE_OUTCOME_TREATMENT_COMPLETED);
-  ASSERT_TRUE(cases_->CloseReferral(Ctx().get(), close, &out).ok());
+  ASSERT_TRUE(cases->CloseReferral(Ctx().get(), close, &out).ok());
 
   auto watch = [&](uint64_t after, size_t n) {
     v1::WatchReferralsRequest req;

@@ -41,6 +41,11 @@ class IntegrityE2eTest : public ::testing::Test {
   std::unique_ptr<v1::ReferralService::Stub> Referrals() {
     return v1::ReferralService::NewStub(server_.Channel());
   }
+  // As the staff member `subject` (their `by` and `author` must be them).
+  std::unique_ptr<v1::CaseService::Stub> CasesAs(const std::string& subject) {
+    return v1::CaseService::NewStub(
+        server_.ChannelAs({"case_manager", "duty_clinician"}, "SPA01", subject));
+  }
   std::unique_ptr<v1::CaseService::Stub> Cases() {
     return v1::CaseService::NewStub(server_.Channel());
   }
@@ -61,20 +66,20 @@ TEST_F(IntegrityE2eTest, ANoteSurvivesARestart) {
   accept.set_referral_id(r.referral_id());
   *accept.mutable_by() = TestStaff("cm-1");
   v1::Referral accepted;
-  ASSERT_TRUE(Cases()->AcceptReferral(CallContext().get(), accept, &accepted).ok());
+  ASSERT_TRUE(CasesAs("cm-1")->AcceptReferral(CallContext().get(), accept, &accepted).ok());
   v1::AddNoteRequest note;
   note.set_person_id(r.person_id());
   *note.mutable_author() = TestStaff("cm-1");
   note.set_text("Prefers afternoon calls.");
   v1::CaseNote written;
-  ASSERT_TRUE(Cases()->AddNote(CallContext().get(), note, &written).ok());
+  ASSERT_TRUE(CasesAs("cm-1")->AddNote(CallContext().get(), note, &written).ok());
   Restart();
   v1::HoldReferralRequest hold;
   hold.set_referral_id(r.referral_id());
   *hold.mutable_by() = TestStaff("cm-1");
   hold.set_reason("person-in-hospital");
   v1::Referral held;
-  ASSERT_TRUE(Cases()->HoldReferral(CallContext().get(), hold, &held).ok());
+  ASSERT_TRUE(CasesAs("cm-1")->HoldReferral(CallContext().get(), hold, &held).ok());
   v1::GetTimelineRequest get;
   get.set_person_id(r.person_id());
   v1::GetTimelineResponse timeline;
@@ -213,7 +218,9 @@ TEST_F(IntegrityE2eTest, UnmetNeedSurvivesPartnersSendingAReferralBack) {
     decline.set_organization_id(sp.organization_id());
     decline.set_recorded_by("volunteer");
     v1::PartnerReferralView view;
-    ASSERT_TRUE(Cases()->RespondToSignposting(CallContext().get(), decline, &view).ok());
+    auto partner = v1::CaseService::NewStub(
+        server_.ChannelAs({"partner_staff"}, sp.organization_id(), "volunteer"));
+    ASSERT_TRUE(partner->RespondToSignposting(CallContext().get(), decline, &view).ok());
   }
   v1::SummariseUnmetNeedResponse unmet;
   ASSERT_TRUE(Referrals()->SummariseUnmetNeed(CallContext().get(), {}, &unmet).ok());

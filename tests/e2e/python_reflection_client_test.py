@@ -227,7 +227,7 @@ def main():
             accept_cls, accept = rpc("AcceptReferral", "signpost.v1.CaseService")
             try:
                 accept(json_format.ParseDict({"referral_id": first.referral.reference,
-                                              "by": {"id": "cm-python"}}, accept_cls()),
+                                              "by": {"id": "py-client"}}, accept_cls()),
                        timeout=10)
                 check(False, "accepting a referral awaiting clinician review must be refused")
             except grpc.RpcError as e:

@@ -100,6 +100,8 @@ inline const std::string& DevIssuerKeyFile() {
     PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr);
     std::fclose(f);
     EVP_PKEY_free(key);
+    static const std::string kRemove = path;
+    std::atexit([] { std::filesystem::remove(kRemove); });
     return new std::string(path);
   }();
   return *kPath;

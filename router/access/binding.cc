@@ -1,0 +1,65 @@
+#include "router/access/binding.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace signpost::router {
+namespace {
+
+namespace v1 = ::signpost::v1;
+
+absl::Status NotYours(const char* field) {
+  return absl::PermissionDeniedError(
+      absl::StrCat(field, " must be your own: you act only for yourself and your organisation"));
+}
+
+// Fills `field` with `mine` when empty; refuses another value.
+absl::Status Bind(std::string& field, const std::string& mine, const char* name) {
+  if (field.empty()) {
+    field = mine;
+    return absl::OkStatus();
+  }
+  return field == mine ? absl::OkStatus() : NotYours(name);
+}
+
+}  // namespace
+
+bool ActsOnlyForOwnOrganisation(const Caller& caller) {
+  return caller.Has(v1::ROLE_REFERRER_SYSTEM) &&
+         !caller.roles.Intersects({v1::ROLE_CALL_HUB, v1::ROLE_DUTY_CLINICIAN,
+                                   v1::ROLE_CASE_MANAGER, v1::ROLE_TEAM_LEAD});
+}
+
+absl::Status BindReferrer(const Caller& caller, v1::ReferralSubmission& submission) {
+  if (!ActsOnlyForOwnOrganisation(caller)) return absl::OkStatus();
+  return Bind(*submission.mutable_referrer()->mutable_ods_code(), caller.organisation,
+              "submission.referrer.ods_code");
+}
+
+absl::Status BindReferrerFilter(const Caller& caller, std::string& referrer_ods_code) {
+  if (!ActsOnlyForOwnOrganisation(caller)) return absl::OkStatus();
+  return Bind(referrer_ods_code, caller.organisation, "referrer_ods_code");
+}
+
+absl::Status CheckReferralVisible(const Caller& caller, const v1::Referral& referral) {
+  if (!ActsOnlyForOwnOrganisation(caller)) return absl::OkStatus();
+  if (referral.submission().referrer().ods_code() == caller.organisation) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError("that referral is not one your organisation made");
+}
+
+absl::Status BindPartner(const Caller& caller, std::string& organisation_id,
+                         std::string* recorded_by) {
+  if (absl::Status s = Bind(organisation_id, caller.organisation, "organization_id"); !s.ok()) {
+    return s;
+  }
+  if (recorded_by == nullptr || caller.user_id.empty()) return absl::OkStatus();
+  return Bind(*recorded_by, caller.user_id, "recorded_by");
+}
+
+absl::Status BindStaff(const Caller& caller, v1::StaffRef& staff) {
+  if (caller.user_id.empty()) return absl::OkStatus();  // a system: no person to bind
+  return Bind(*staff.mutable_id(), caller.user_id, "by.id");
+}
+
+}  // namespace signpost::router

@@ -1,0 +1,246 @@
+// Access control end to end (issue 12), over the real server binary with
+// the development issuer's tokens and, for systems, real certificates made
+// by openssl (scripts/dev_pki.sh): who may see and do what.
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include <cstdlib>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "identity/tokens.h"
+#include "signpost/v1/case_service.grpc.pb.h"
+#include "signpost/v1/directory_service.grpc.pb.h"
+#include "signpost/v1/referral_service.grpc.pb.h"
+#include "signpost/v1/triage_service.grpc.pb.h"
+#include "tests/e2e/server_process.h"
+#include "tests/testing/read_file.h"
+#include "tests/testing/referral_fixtures.h"
+#include "tests/testing/temp_dir.h"
+
+namespace signpost {
+namespace {
+
+namespace v1 = ::signpost::v1;
+using ::signpost::testing::CallContext;
+using ::signpost::testing::ValidGpReferral;
+
+class AccessE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(server_.Start()); }
+
+  std::unique_ptr<v1::ReferralService::Stub> ReferralsAs(const std::vector<std::string>& roles,
+                                                         const std::string& org) {
+    return v1::ReferralService::NewStub(server_.ChannelAs(roles, org));
+  }
+  // Submitted by call-hub staff for a referrer other than G85001.
+  v1::Referral OtherPracticesReferral() {
+    v1::SubmitReferralRequest r = ValidGpReferral("other-practice");
+    r.mutable_submission()->mutable_referrer()->set_ods_code("Y02345");
+    v1::SubmitReferralResponse out;
+    EXPECT_TRUE(
+        ReferralsAs({"call_hub"}, "SPA01")->SubmitReferral(CallContext().get(), r, &out).ok());
+    return out.referral();
+  }
+
+  testing::TempDir dir_;
+  testing::ServerProcess server_{dir_.Sub("data")};
+};
+
+TEST_F(AccessE2eTest, AStrangerWithNoCredentialsIsUnauthenticatedAndSeesNothing) {
+  auto referrals = v1::ReferralService::NewStub(server_.AnonymousChannel());
+  auto cases = v1::CaseService::NewStub(server_.AnonymousChannel());
+  v1::SubmitReferralResponse submitted;
+  EXPECT_EQ(referrals->SubmitReferral(CallContext().get(), ValidGpReferral("anon"), &submitted)
+                .error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  v1::ListReferralsResponse listed;
+  EXPECT_EQ(referrals->ListReferrals(CallContext().get(), {}, &listed).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(listed.referrals_size(), 0);
+  v1::GetPersonRequest person;
+  person.set_person_id("9990000018");
+  v1::GetPersonResponse got;
+  EXPECT_EQ(cases->GetPerson(CallContext().get(), person, &got).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_FALSE(got.has_person());
+}
+
+std::string NewIssuerKey() {
+  EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
+  char* data = nullptr;
+  const long n = BIO_get_mem_data(bio, &data);
+  std::string pem(data, static_cast<size_t>(n));
+  BIO_free(bio);
+  EVP_PKEY_free(key);
+  return pem;
+}
+
+TEST_F(AccessE2eTest, ExpiredOrWronglySignedTokensAreRefused) {
+  std::ifstream in(testing::DevIssuerKeyFile());
+  const std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  identity::MintRequest expired{.private_pem = key,
+                                .kid = identity::kDevKeyId,
+                                .issuer = identity::kDevIssuer,
+                                .audience = identity::kDevAudience,
+                                .subject = "hub-1",
+                                .organisation = "SPA01",
+                                .roles = {"call_hub"},
+                                .issued_at = absl::Now() - absl::Hours(3)};
+  identity::MintRequest forged = expired;
+  forged.issued_at = absl::Now();
+  forged.private_pem = NewIssuerKey();  // same kid, another key
+  for (const auto& request : {expired, forged}) {
+    auto token = identity::MintToken(request);
+    ASSERT_TRUE(token.ok());
+    auto stub = v1::ReferralService::NewStub(server_.AnonymousChannel());
+    auto ctx = CallContext();
+    ctx->AddMetadata("authorization", "Bearer " + *token);
+    v1::ListReferralsResponse listed;
+    EXPECT_EQ(stub->ListReferrals(ctx.get(), {}, &listed).error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
+  }
+}
+
+TEST_F(AccessE2eTest, AGpSystemActsOnlyForItsOwnOdsCode) {
+  const v1::Referral other = OtherPracticesReferral();
+  auto gp = ReferralsAs({"referrer_system"}, "G85001");
+  v1::SubmitReferralResponse mine;
+  ASSERT_TRUE(gp->SubmitReferral(CallContext().get(), ValidGpReferral("mine"), &mine).ok());
+  // Submitting as another practice is refused.
+  v1::SubmitReferralRequest as_other = ValidGpReferral("impersonate");
+  as_other.mutable_submission()->mutable_referrer()->set_ods_code("Y02345");
+  v1::SubmitReferralResponse refused;
+  EXPECT_EQ(gp->SubmitReferral(CallContext().get(), as_other, &refused).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Its listing holds only its own referrals; another practice's is refused.
+  v1::ListReferralsResponse listed;
+  ASSERT_TRUE(gp->ListReferrals(CallContext().get(), {}, &listed).ok());
+  ASSERT_EQ(listed.referrals_size(), 1);
+  EXPECT_EQ(listed.referrals(0).referral_id(), mine.referral().referral_id());
+  v1::ListReferralsRequest theirs;
+  theirs.set_referrer_ods_code("Y02345");
+  EXPECT_EQ(gp->ListReferrals(CallContext().get(), theirs, &listed).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Another practice's referral can be neither read nor withdrawn.
+  v1::GetReferralRequest get;
+  get.set_referral_id(other.reference());
+  v1::Referral got;
+  EXPECT_EQ(gp->GetReferral(CallContext().get(), get, &got).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(got.referral_id().empty());
+  v1::WithdrawReferralRequest withdraw;
+  withdraw.set_referral_id(other.referral_id());
+  withdraw.set_reason("not mine");
+  v1::WithdrawReferralResponse withdrawn;
+  EXPECT_EQ(gp->WithdrawReferral(CallContext().get(), withdraw, &withdrawn).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  get.set_referral_id(other.referral_id());
+  ASSERT_TRUE(ReferralsAs({"call_hub"}, "SPA01")->GetReferral(CallContext().get(), get, &got).ok());
+  EXPECT_NE(got.status(), v1::REFERRAL_STATUS_WITHDRAWN);
+  // And it never reaches the person's record.
+  auto cases = v1::CaseService::NewStub(server_.ChannelAs({"referrer_system"}, "G85001"));
+  v1::GetPersonRequest person;
+  person.set_person_id("9990000018");
+  v1::GetPersonResponse record;
+  EXPECT_EQ(cases->GetPerson(CallContext().get(), person, &record).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(AccessE2eTest, AbuseScenariosAreRefused) {
+  auto hub = server_.ChannelAs({"call_hub"}, "SPA01", "hub-1");
+  // An empty rule set activated by anyone but the clinical safety officer.
+  v1::ActivateRuleSetRequest activate;
+  activate.set_rule_set_text("version: \"2099.1.1\"");
+  v1::ActivateRuleSetResponse activated;
+  EXPECT_EQ(v1::TriageService::NewStub(hub)
+                ->ActivateRuleSet(CallContext().get(), activate, &activated)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Retiring a service, importing a fake partner, self-enrolment.
+  auto directory = v1::DirectoryService::NewStub(hub);
+  v1::RetireServiceRequest retire;
+  retire.set_service_id("crisis-home-treatment");
+  v1::DirectoryServiceRecord retired;
+  EXPECT_EQ(directory->RetireService(CallContext().get(), retire, &retired).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::ImportDirectoryRequest import;
+  v1::ImportDirectoryResponse imported;
+  EXPECT_EQ(directory->ImportDirectory(CallContext().get(), import, &imported).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::UpsertCaseManagerRequest enrol;
+  v1::CaseManager enrolled;
+  EXPECT_EQ(directory->UpsertCaseManager(CallContext().get(), enrol, &enrolled).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Merging people, and a case manager stopping a clock as someone else.
+  auto cases = v1::CaseService::NewStub(hub);
+  v1::ResolvePossibleDuplicateRequest merge;
+  v1::ResolvePossibleDuplicateResponse merged;
+  EXPECT_EQ(cases->ResolvePossibleDuplicate(CallContext().get(), merge, &merged).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::SubmitReferralResponse submitted;
+  ASSERT_TRUE(v1::ReferralService::NewStub(hub)
+                  ->SubmitReferral(CallContext().get(), ValidGpReferral("clock"), &submitted)
+                  .ok());
+  auto cm = v1::CaseService::NewStub(server_.ChannelAs({"case_manager"}, "SPA01", "cm-1"));
+  v1::RecordFirstContactRequest contact;
+  contact.set_referral_id(submitted.referral().referral_id());
+  contact.mutable_by()->set_id("cm-2");
+  v1::Referral out;
+  EXPECT_EQ(cm->RecordFirstContact(CallContext().get(), contact, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(AccessE2eTest, APartnerActsOnlyForItsOwnOrganisation) {
+  auto partner = v1::CaseService::NewStub(server_.ChannelAs({"partner_staff"}, "org-peer"));
+  v1::ListPartnerReferralsRequest theirs;
+  theirs.set_organization_id("org-someone-else");
+  v1::ListPartnerReferralsResponse listed;
+  EXPECT_EQ(partner->ListPartnerReferrals(CallContext().get(), theirs, &listed).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::ListPartnerReferralsRequest own;  // bound to org-peer by the token
+  EXPECT_TRUE(partner->ListPartnerReferrals(CallContext().get(), own, &listed).ok());
+}
+
+// Systems over mutual TLS with real certificates (scripts/dev_pki.sh).
+TEST(AccessTlsE2eTest, AGpSystemCertificateActsForItsPracticeAndStrangersCannotConnect) {
+  testing::TempDir dir;
+  const std::string pki = dir.Sub("pki");
+  ASSERT_EQ(std::system((std::string(SIGNPOST_SOURCE_DIR) + "/scripts/dev_pki.sh " + pki).c_str()),
+            0);
+  testing::ServerProcess server(
+      dir.Sub("data"), {"--tls_cert=" + pki + "/server.pem", "--tls_key=" + pki + "/server.key",
+                        "--config=" + pki + "/auth.textproto"});
+  EXPECT_FALSE(server.Start());  // its plaintext health probe is refused
+  ASSERT_FALSE(server.Exited());
+  auto tls = [&](bool with_cert) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = testing::ReadTextFile(pki + "/ca.pem");
+    if (with_cert) {
+      ssl.pem_cert_chain = testing::ReadTextFile(pki + "/gp-g85001.pem");
+      ssl.pem_private_key = testing::ReadTextFile(pki + "/gp-g85001.key");
+    }
+    grpc::ChannelArguments args;
+    args.SetSslTargetNameOverride("localhost");
+    args.SetInt("grpc.use_local_subchannel_pool", 1);
+    return v1::ReferralService::NewStub(
+        grpc::CreateCustomChannel(server.Address(), grpc::SslCredentials(ssl), args));
+  };
+  v1::SubmitReferralResponse submitted;
+  ASSERT_TRUE(
+      tls(true)->SubmitReferral(CallContext().get(), ValidGpReferral("mtls"), &submitted).ok());
+  v1::SubmitReferralRequest other = ValidGpReferral("mtls-other");
+  other.mutable_submission()->mutable_referrer()->set_ods_code("Y02345");
+  EXPECT_EQ(tls(true)->SubmitReferral(CallContext().get(), other, &submitted).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // TLS without a client certificate or token: no identity.
+  EXPECT_EQ(tls(false)
+                ->SubmitReferral(CallContext().get(), ValidGpReferral("x"), &submitted)
+                .error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+}  // namespace
+}  // namespace signpost

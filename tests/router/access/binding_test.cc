@@ -1,0 +1,84 @@
+// Binding requests to the caller (router/access/binding.h): table tests.
+#include "router/access/binding.h"
+
+#include "gtest/gtest.h"
+
+namespace signpost::router {
+namespace {
+
+namespace v1 = ::signpost::v1;
+
+const Caller kGp{.organisation = "G85001", .roles = {v1::ROLE_REFERRER_SYSTEM}};
+const Caller kHub{.user_id = "hub-1", .organisation = "SPA01", .roles = {v1::ROLE_CALL_HUB}};
+const Caller kPartner{
+    .user_id = "vol-1", .organisation = "org-peer", .roles = {v1::ROLE_PARTNER_STAFF}};
+
+struct ReferrerCase {
+  const char* name;
+  const Caller* caller;
+  const char* requested;  // ods code in the request
+  absl::StatusCode code;
+  const char* bound;  // what the request holds afterwards
+};
+
+const ReferrerCase kReferrerCases[] = {
+    {"system_empty_is_filled", &kGp, "", absl::StatusCode::kOk, "G85001"},
+    {"system_own_is_kept", &kGp, "G85001", absl::StatusCode::kOk, "G85001"},
+    {"system_other_is_refused", &kGp, "Y02345", absl::StatusCode::kPermissionDenied, "Y02345"},
+    {"hub_keys_in_for_anyone", &kHub, "Y02345", absl::StatusCode::kOk, "Y02345"},
+};
+
+class ReferrerTest : public ::testing::TestWithParam<ReferrerCase> {};
+
+TEST_P(ReferrerTest, SubmissionAndFiltersFollowTheCaller) {
+  const ReferrerCase& c = GetParam();
+  v1::ReferralSubmission s;
+  s.mutable_referrer()->set_ods_code(c.requested);
+  EXPECT_EQ(BindReferrer(*c.caller, s).code(), c.code);
+  EXPECT_EQ(s.referrer().ods_code(), c.bound);
+  std::string filter = c.requested;
+  EXPECT_EQ(BindReferrerFilter(*c.caller, filter).code(), c.code);
+  EXPECT_EQ(filter, c.bound);
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, ReferrerTest, ::testing::ValuesIn(kReferrerCases),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+TEST(BindingTest, ASystemSeesOnlyItsOwnReferrals) {
+  v1::Referral mine, theirs;
+  mine.mutable_submission()->mutable_referrer()->set_ods_code("G85001");
+  theirs.mutable_submission()->mutable_referrer()->set_ods_code("Y02345");
+  EXPECT_TRUE(CheckReferralVisible(kGp, mine).ok());
+  EXPECT_EQ(CheckReferralVisible(kGp, theirs).code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(CheckReferralVisible(kHub, theirs).ok());
+  // A system that is also SPA staff is not limited to one referrer.
+  Caller both = kGp;
+  both.roles.Add(v1::ROLE_CALL_HUB);
+  EXPECT_FALSE(ActsOnlyForOwnOrganisation(both));
+}
+
+TEST(BindingTest, PartnersActForTheirOrganisationAndRecorderOnly) {
+  std::string org, by;
+  EXPECT_TRUE(BindPartner(kPartner, org, &by).ok());
+  EXPECT_EQ(org, "org-peer");
+  EXPECT_EQ(by, "vol-1");
+  std::string other = "org-else";
+  EXPECT_EQ(BindPartner(kPartner, other, nullptr).code(), absl::StatusCode::kPermissionDenied);
+  std::string own = "org-peer", someone = "vol-2";
+  EXPECT_EQ(BindPartner(kPartner, own, &someone).code(), absl::StatusCode::kPermissionDenied);
+}
+
+TEST(BindingTest, StaffActAsThemselves) {
+  v1::StaffRef by;
+  EXPECT_TRUE(BindStaff(kHub, by).ok());
+  EXPECT_EQ(by.id(), "hub-1");
+  by.set_id("cm-2");
+  EXPECT_EQ(BindStaff(kHub, by).code(), absl::StatusCode::kPermissionDenied);
+  // A system has no person to bind.
+  v1::StaffRef system_by;
+  system_by.set_id("anyone");
+  EXPECT_TRUE(BindStaff(kGp, system_by).ok());
+}
+
+}  // namespace
+}  // namespace signpost::router
