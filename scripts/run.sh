@@ -52,6 +52,7 @@ mint hub-demo SPA01 call_hub hub
 mint cm-demo TEAM-CMHT-N case_manager cm
 mint duty-demo SPA01 duty_clinician duty
 mint cso-demo SPA01 clinical_safety_officer cso
+mint lead-demo SPA01 team_lead lead
 
 # For the README's examples: `. data/demo.env` then `signpost get "$GP_REF"`
 # (as call-hub staff), or `signpost_as cm case caseload cm-demo`.
@@ -75,6 +76,6 @@ fi
 echo
 echo "Signpost is serving on localhost:$port (TLS, development identity) with data in $data"
 echo "(log: $data/server.log). In another terminal:"
-echo "  . $data/demo.env && signpost --help        # as call-hub staff; signpost_as gp|hub|cm|duty|cso|nobody ..."
+echo "  . $data/demo.env && signpost --help        # as call-hub staff; signpost_as gp|hub|cm|lead|duty|cso|nobody ..."
 echo "Ctrl-C here stops it."
 wait $server

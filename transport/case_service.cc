@@ -196,8 +196,15 @@ grpc::ServerUnaryReactor* CaseServiceImpl::RetriageReferral(
 grpc::ServerUnaryReactor* CaseServiceImpl::ListCaseload(grpc::CallbackServerContext* ctx,
                                                         const v1::ListCaseloadRequest* request,
                                                         v1::ListCaseReferralsResponse* response) {
-  return RunUnaryInto(ctx, gate_, "ListCaseload", response,
-                      [this, request] { return cases_.ListCaseload(*request); });
+  return RunUnaryInto(
+      ctx, gate_, "ListCaseload", response,
+      [this, request](const router::Caller& who) -> absl::StatusOr<v1::ListCaseReferralsResponse> {
+        v1::ListCaseloadRequest bound = *request;
+        if (absl::Status s = router::BindCaseload(who, *bound.mutable_case_manager_id()); !s.ok()) {
+          return s;
+        }
+        return cases_.ListCaseload(bound);
+      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::ListTeamQueue(grpc::CallbackServerContext* ctx,

@@ -62,4 +62,11 @@ absl::Status BindStaff(const Caller& caller, v1::StaffRef& staff) {
   return Bind(*staff.mutable_id(), caller.user_id, "by.id");
 }
 
+absl::Status BindCaseload(const Caller& caller, std::string& case_manager_id) {
+  const bool oversees =
+      caller.roles.Intersects({v1::ROLE_TEAM_LEAD, v1::ROLE_DUTY_CLINICIAN, v1::ROLE_CALL_HUB});
+  if (oversees || caller.user_id.empty()) return absl::OkStatus();
+  return Bind(case_manager_id, caller.user_id, "case_manager_id");
+}
+
 }  // namespace signpost::router

@@ -41,6 +41,9 @@ bool ActsOnlyForOwnOrganisation(const Caller& caller);
                                        std::string* recorded_by);
 // A person's `by` or `author`: the caller's own staff id.
 [[nodiscard]] absl::Status BindStaff(const Caller& caller, signpost::v1::StaffRef& staff);
+// A caseload listing: a case manager (without a team lead's or duty role)
+// lists their own caseload only.
+[[nodiscard]] absl::Status BindCaseload(const Caller& caller, std::string& case_manager_id);
 
 }  // namespace signpost::router
 

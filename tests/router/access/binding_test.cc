@@ -80,5 +80,17 @@ TEST(BindingTest, StaffActAsThemselves) {
   EXPECT_TRUE(BindStaff(kGp, system_by).ok());
 }
 
+TEST(BindingTest, ACaseManagerListsOnlyTheirOwnCaseload) {
+  const Caller cm{.user_id = "cm-1", .organisation = "T1", .roles = {v1::ROLE_CASE_MANAGER}};
+  const Caller lead{.user_id = "tl-1", .organisation = "T1", .roles = {v1::ROLE_TEAM_LEAD}};
+  std::string id;
+  EXPECT_TRUE(BindCaseload(cm, id).ok());
+  EXPECT_EQ(id, "cm-1");
+  id = "cm-2";
+  EXPECT_EQ(BindCaseload(cm, id).code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(BindCaseload(lead, id).ok());  // a team lead oversees the team's caseloads
+  EXPECT_EQ(id, "cm-2");
+}
+
 }  // namespace
 }  // namespace signpost::router
