@@ -66,9 +66,9 @@ for c in json.load(sys.stdin).get("candidates", []):
 ' 
 
 step "The team accepts the GP referral and the case manager makes first contact (the clock stops)"
-signpost_as cm case accept "$ref" --by=cm-demo | grep -E '"status"' | head -1 \
+signpost_as cm case accept "$ref" | grep -E '"status"' | head -1 \
   || echo "(already accepted on an earlier run: FAILED_PRECONDITION, as it should be)"
-signpost_as cm case start "$ref" --by=cm-demo | grep -E '"(status|first_contact_at)"' | head -2 \
+signpost_as cm case start "$ref" | grep -E '"(status|first_contact_at)"' | head -2 \
   || echo "(already started on an earlier run)"
 
 step "Sam's timeline: every referral, decision, assessment version and transition, in order"

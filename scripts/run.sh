@@ -49,10 +49,10 @@ mint() {
     > "$pki/token-$4"
 }
 mint hub-demo SPA01 call_hub hub
-mint cm-demo TEAM-CMHT-N case_manager cm
+mint cm-pcn-mh-practitioners-1 team-pcn-mh-practitioners case_manager cm
 mint duty-demo SPA01 duty_clinician duty
 mint cso-demo SPA01 clinical_safety_officer cso
-mint lead-demo SPA01 team_lead lead
+mint lead-demo team-pcn-mh-practitioners team_lead lead
 
 # For the README's examples: `. data/demo.env` then `signpost get "$GP_REF"`
 # (as call-hub staff), or `signpost_as cm case caseload cm-demo`.

@@ -1,5 +1,6 @@
 #include "transport/case_service.h"
 
+#include "common/status_macros.h"
 #include "router/access/binding.h"
 #include "transport/unary_call.h"
 
@@ -38,14 +39,42 @@ auto AsPartner(const Request& request, const router::Caller& who, Call call)
 }  // namespace
 
 CaseServiceImpl::CaseServiceImpl(app::CaseHandler& cases, app::LifecycleHandler& lifecycle,
-                                 const CallGate& gate)
-    : cases_(cases), lifecycle_(lifecycle), gate_(gate) {}
+                                 app::ReferralHandler& referrals, const CallGate& gate)
+    : cases_(cases), lifecycle_(lifecycle), referrals_(referrals), gate_(gate) {}
+
+absl::Status CaseServiceImpl::RelatedToReferral(const router::Caller& who,
+                                                const std::string& referral_id) const {
+  if (!router::NeedsTeamRelationship(who)) return absl::OkStatus();
+  v1::GetReferralRequest get;
+  get.set_referral_id(referral_id);
+  absl::StatusOr<v1::Referral> referral = referrals_.Get(get);
+  if (!referral.ok()) return absl::OkStatus();
+  return router::CheckTeamRelationship(who, *referral);
+}
+
+absl::Status CaseServiceImpl::RelatedToPerson(const router::Caller& who,
+                                              const std::string& person_id) const {
+  if (!router::NeedsTeamRelationship(who)) return absl::OkStatus();
+  v1::GetPersonRequest get;
+  get.set_person_id(person_id);
+  absl::StatusOr<v1::GetPersonResponse> person = cases_.GetPerson(get);
+  if (!person.ok()) return absl::OkStatus();
+  for (const std::string& id : person->referral_ids()) {
+    if (RelatedToReferral(who, id).ok()) return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(
+      "no legitimate relationship: none of this person's referrals is with your team or caseload");
+}
 
 grpc::ServerUnaryReactor* CaseServiceImpl::GetPerson(grpc::CallbackServerContext* ctx,
                                                      const v1::GetPersonRequest* request,
                                                      v1::GetPersonResponse* response) {
-  return RunUnaryInto(ctx, gate_, "GetPerson", response,
-                      [this, request] { return cases_.GetPerson(*request); });
+  return RunUnaryInto(
+      ctx, gate_, "GetPerson", response,
+      [this, request](const router::Caller& who) -> decltype(cases_.GetPerson(*request)) {
+        SP_RETURN_IF_ERROR(RelatedToPerson(who, request->person_id()));
+        return cases_.GetPerson(*request);
+      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::ListPossibleDuplicates(
@@ -72,15 +101,24 @@ grpc::ServerUnaryReactor* CaseServiceImpl::UnmergePeople(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* CaseServiceImpl::GetAssessment(grpc::CallbackServerContext* ctx,
                                                          const v1::GetAssessmentRequest* request,
                                                          v1::AssessmentVersion* response) {
-  return RunUnaryInto(ctx, gate_, "GetAssessment", response,
-                      [this, request] { return cases_.GetAssessment(*request); });
+  return RunUnaryInto(
+      ctx, gate_, "GetAssessment", response,
+      [this, request](const router::Caller& who) -> decltype(cases_.GetAssessment(*request)) {
+        SP_RETURN_IF_ERROR(RelatedToPerson(who, request->person_id()));
+        return cases_.GetAssessment(*request);
+      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::ListAssessmentVersions(
     grpc::CallbackServerContext* ctx, const v1::ListAssessmentVersionsRequest* request,
     v1::ListAssessmentVersionsResponse* response) {
-  return RunUnaryInto(ctx, gate_, "ListAssessmentVersions", response,
-                      [this, request] { return cases_.ListAssessmentVersions(*request); });
+  return RunUnaryInto(
+      ctx, gate_, "ListAssessmentVersions", response,
+      [this,
+       request](const router::Caller& who) -> decltype(cases_.ListAssessmentVersions(*request)) {
+        SP_RETURN_IF_ERROR(RelatedToPerson(who, request->person_id()));
+        return cases_.ListAssessmentVersions(*request);
+      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::UpdateAssessment(
@@ -89,38 +127,50 @@ grpc::ServerUnaryReactor* CaseServiceImpl::UpdateAssessment(
   return RunUnaryInto(
       ctx, gate_, "UpdateAssessment", response, [this, request](const router::Caller& who) {
         return AsStaff(*request, who, &v1::UpdateAssessmentRequest::mutable_author,
-                       [this](const auto& r) { return cases_.UpdateAssessment(r); });
+                       [this, &who](const auto& r) -> decltype(cases_.UpdateAssessment(r)) {
+                         SP_RETURN_IF_ERROR(RelatedToPerson(who, r.person_id()));
+                         return cases_.UpdateAssessment(r);
+                       });
       });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::AcceptReferral(grpc::CallbackServerContext* ctx,
                                                           const v1::AcceptReferralRequest* request,
                                                           v1::Referral* response) {
-  return RunUnaryInto(ctx, gate_, "AcceptReferral", response,
-                      [this, request](const router::Caller& who) {
-                        return AsStaff(*request, who, &v1::AcceptReferralRequest::mutable_by,
-                                       [this](const auto& r) { return lifecycle_.Accept(r); });
-                      });
+  return RunUnaryInto(
+      ctx, gate_, "AcceptReferral", response, [this, request](const router::Caller& who) {
+        return AsStaff(*request, who, &v1::AcceptReferralRequest::mutable_by,
+                       [this, &who](const auto& r) -> decltype(lifecycle_.Accept(r)) {
+                         SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
+                         return lifecycle_.Accept(r);
+                       });
+      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::DeclineReferral(
     grpc::CallbackServerContext* ctx, const v1::DeclineReferralRequest* request,
     v1::Referral* response) {
-  return RunUnaryInto(ctx, gate_, "DeclineReferral", response,
-                      [this, request](const router::Caller& who) {
-                        return AsStaff(*request, who, &v1::DeclineReferralRequest::mutable_by,
-                                       [this](const auto& r) { return lifecycle_.Decline(r); });
-                      });
+  return RunUnaryInto(
+      ctx, gate_, "DeclineReferral", response, [this, request](const router::Caller& who) {
+        return AsStaff(*request, who, &v1::DeclineReferralRequest::mutable_by,
+                       [this, &who](const auto& r) -> decltype(lifecycle_.Decline(r)) {
+                         SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
+                         return lifecycle_.Decline(r);
+                       });
+      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::StartReferral(grpc::CallbackServerContext* ctx,
                                                          const v1::StartReferralRequest* request,
                                                          v1::Referral* response) {
-  return RunUnaryInto(ctx, gate_, "StartReferral", response,
-                      [this, request](const router::Caller& who) {
-                        return AsStaff(*request, who, &v1::StartReferralRequest::mutable_by,
-                                       [this](const auto& r) { return lifecycle_.Start(r); });
-                      });
+  return RunUnaryInto(
+      ctx, gate_, "StartReferral", response, [this, request](const router::Caller& who) {
+        return AsStaff(*request, who, &v1::StartReferralRequest::mutable_by,
+                       [this, &who](const auto& r) -> decltype(lifecycle_.Start(r)) {
+                         SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
+                         return lifecycle_.Start(r);
+                       });
+      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::RecordFirstContact(
@@ -129,48 +179,63 @@ grpc::ServerUnaryReactor* CaseServiceImpl::RecordFirstContact(
   return RunUnaryInto(
       ctx, gate_, "RecordFirstContact", response, [this, request](const router::Caller& who) {
         return AsStaff(*request, who, &v1::RecordFirstContactRequest::mutable_by,
-                       [this](const auto& r) { return lifecycle_.RecordFirstContact(r); });
+                       [this, &who](const auto& r) -> decltype(lifecycle_.RecordFirstContact(r)) {
+                         SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
+                         return lifecycle_.RecordFirstContact(r);
+                       });
       });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::HoldReferral(grpc::CallbackServerContext* ctx,
                                                         const v1::HoldReferralRequest* request,
                                                         v1::Referral* response) {
-  return RunUnaryInto(ctx, gate_, "HoldReferral", response,
-                      [this, request](const router::Caller& who) {
-                        return AsStaff(*request, who, &v1::HoldReferralRequest::mutable_by,
-                                       [this](const auto& r) { return lifecycle_.Hold(r); });
-                      });
+  return RunUnaryInto(
+      ctx, gate_, "HoldReferral", response, [this, request](const router::Caller& who) {
+        return AsStaff(*request, who, &v1::HoldReferralRequest::mutable_by,
+                       [this, &who](const auto& r) -> decltype(lifecycle_.Hold(r)) {
+                         SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
+                         return lifecycle_.Hold(r);
+                       });
+      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::CloseReferral(grpc::CallbackServerContext* ctx,
                                                          const v1::CloseReferralRequest* request,
                                                          v1::Referral* response) {
-  return RunUnaryInto(ctx, gate_, "CloseReferral", response,
-                      [this, request](const router::Caller& who) {
-                        return AsStaff(*request, who, &v1::CloseReferralRequest::mutable_by,
-                                       [this](const auto& r) { return lifecycle_.Close(r); });
-                      });
+  return RunUnaryInto(
+      ctx, gate_, "CloseReferral", response, [this, request](const router::Caller& who) {
+        return AsStaff(*request, who, &v1::CloseReferralRequest::mutable_by,
+                       [this, &who](const auto& r) -> decltype(lifecycle_.Close(r)) {
+                         SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
+                         return lifecycle_.Close(r);
+                       });
+      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::SignpostReferral(
     grpc::CallbackServerContext* ctx, const v1::SignpostReferralRequest* request,
     v1::Referral* response) {
-  return RunUnaryInto(ctx, gate_, "SignpostReferral", response,
-                      [this, request](const router::Caller& who) {
-                        return AsStaff(*request, who, &v1::SignpostReferralRequest::mutable_by,
-                                       [this](const auto& r) { return lifecycle_.Signpost(r); });
-                      });
+  return RunUnaryInto(
+      ctx, gate_, "SignpostReferral", response, [this, request](const router::Caller& who) {
+        return AsStaff(*request, who, &v1::SignpostReferralRequest::mutable_by,
+                       [this, &who](const auto& r) -> decltype(lifecycle_.Signpost(r)) {
+                         SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
+                         return lifecycle_.Signpost(r);
+                       });
+      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::RerouteReferral(
     grpc::CallbackServerContext* ctx, const v1::RerouteReferralRequest* request,
     v1::Referral* response) {
-  return RunUnaryInto(ctx, gate_, "RerouteReferral", response,
-                      [this, request](const router::Caller& who) {
-                        return AsStaff(*request, who, &v1::RerouteReferralRequest::mutable_by,
-                                       [this](const auto& r) { return lifecycle_.Reroute(r); });
-                      });
+  return RunUnaryInto(
+      ctx, gate_, "RerouteReferral", response, [this, request](const router::Caller& who) {
+        return AsStaff(*request, who, &v1::RerouteReferralRequest::mutable_by,
+                       [this, &who](const auto& r) -> decltype(lifecycle_.Reroute(r)) {
+                         SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
+                         return lifecycle_.Reroute(r);
+                       });
+      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::MarkEnteredInError(
@@ -179,18 +244,24 @@ grpc::ServerUnaryReactor* CaseServiceImpl::MarkEnteredInError(
   return RunUnaryInto(
       ctx, gate_, "MarkEnteredInError", response, [this, request](const router::Caller& who) {
         return AsStaff(*request, who, &v1::MarkEnteredInErrorRequest::mutable_by,
-                       [this](const auto& r) { return lifecycle_.MarkEnteredInError(r); });
+                       [this, &who](const auto& r) -> decltype(lifecycle_.MarkEnteredInError(r)) {
+                         SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
+                         return lifecycle_.MarkEnteredInError(r);
+                       });
       });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::RetriageReferral(
     grpc::CallbackServerContext* ctx, const v1::RetriageReferralRequest* request,
     v1::Referral* response) {
-  return RunUnaryInto(ctx, gate_, "RetriageReferral", response,
-                      [this, request](const router::Caller& who) {
-                        return AsStaff(*request, who, &v1::RetriageReferralRequest::mutable_by,
-                                       [this](const auto& r) { return lifecycle_.Retriage(r); });
-                      });
+  return RunUnaryInto(
+      ctx, gate_, "RetriageReferral", response, [this, request](const router::Caller& who) {
+        return AsStaff(*request, who, &v1::RetriageReferralRequest::mutable_by,
+                       [this, &who](const auto& r) -> decltype(lifecycle_.Retriage(r)) {
+                         SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
+                         return lifecycle_.Retriage(r);
+                       });
+      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::ListCaseload(grpc::CallbackServerContext* ctx,
@@ -210,15 +281,24 @@ grpc::ServerUnaryReactor* CaseServiceImpl::ListCaseload(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* CaseServiceImpl::ListTeamQueue(grpc::CallbackServerContext* ctx,
                                                          const v1::ListTeamQueueRequest* request,
                                                          v1::ListCaseReferralsResponse* response) {
-  return RunUnaryInto(ctx, gate_, "ListTeamQueue", response,
-                      [this, request] { return cases_.ListTeamQueue(*request); });
+  return RunUnaryInto(
+      ctx, gate_, "ListTeamQueue", response,
+      [this, request](const router::Caller& who) -> absl::StatusOr<v1::ListCaseReferralsResponse> {
+        v1::ListTeamQueueRequest bound = *request;
+        SP_RETURN_IF_ERROR(router::BindTeamQueue(who, *bound.mutable_team_id()));
+        return cases_.ListTeamQueue(bound);
+      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::GetTimeline(grpc::CallbackServerContext* ctx,
                                                        const v1::GetTimelineRequest* request,
                                                        v1::GetTimelineResponse* response) {
-  return RunUnaryInto(ctx, gate_, "GetTimeline", response,
-                      [this, request] { return cases_.GetTimeline(*request); });
+  return RunUnaryInto(
+      ctx, gate_, "GetTimeline", response,
+      [this, request](const router::Caller& who) -> decltype(cases_.GetTimeline(*request)) {
+        SP_RETURN_IF_ERROR(RelatedToPerson(who, request->person_id()));
+        return cases_.GetTimeline(*request);
+      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::AddNote(grpc::CallbackServerContext* ctx,
@@ -226,7 +306,10 @@ grpc::ServerUnaryReactor* CaseServiceImpl::AddNote(grpc::CallbackServerContext* 
                                                    v1::CaseNote* response) {
   return RunUnaryInto(ctx, gate_, "AddNote", response, [this, request](const router::Caller& who) {
     return AsStaff(*request, who, &v1::AddNoteRequest::mutable_author,
-                   [this](const auto& r) { return cases_.AddNote(r); });
+                   [this, &who](const auto& r) -> decltype(cases_.AddNote(r)) {
+                     SP_RETURN_IF_ERROR(RelatedToPerson(who, r.person_id()));
+                     return cases_.AddNote(r);
+                   });
   });
 }
 

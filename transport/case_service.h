@@ -7,6 +7,7 @@
 
 #include "app/case_handler.h"
 #include "app/lifecycle_handler.h"
+#include "app/referral_handler.h"
 #include "signpost/v1/case_service.grpc.pb.h"
 #include "transport/call_gate.h"
 
@@ -15,7 +16,10 @@ namespace signpost::transport {
 class CaseServiceImpl final : public signpost::v1::CaseService::CallbackService {
  public:
   // References must outlive the service.
-  CaseServiceImpl(app::CaseHandler& cases, app::LifecycleHandler& lifecycle, const CallGate& gate);
+  // `referrals` is read to check team staff's relationship with a record
+  // (router/access/binding.h) before a command or read runs.
+  CaseServiceImpl(app::CaseHandler& cases, app::LifecycleHandler& lifecycle,
+                  app::ReferralHandler& referrals, const CallGate& gate);
 
   grpc::ServerUnaryReactor* GetPerson(grpc::CallbackServerContext* ctx,
                                       const signpost::v1::GetPersonRequest* request,
@@ -98,8 +102,15 @@ class CaseServiceImpl final : public signpost::v1::CaseService::CallbackService 
       signpost::v1::PartnerReferralView* response) override;
 
  private:
+  // OK when `who` needs no relationship or has one with the referral (or
+  // the person, through any of their referrals). A record that cannot be
+  // read is left to the command to report.
+  absl::Status RelatedToReferral(const router::Caller& who, const std::string& referral_id) const;
+  absl::Status RelatedToPerson(const router::Caller& who, const std::string& person_id) const;
+
   app::CaseHandler& cases_;
   app::LifecycleHandler& lifecycle_;
+  app::ReferralHandler& referrals_;
   const CallGate& gate_;
 };
 

@@ -69,4 +69,24 @@ absl::Status BindCaseload(const Caller& caller, std::string& case_manager_id) {
   return Bind(case_manager_id, caller.user_id, "case_manager_id");
 }
 
+bool NeedsTeamRelationship(const Caller& caller) {
+  return caller.roles.Intersects({v1::ROLE_CASE_MANAGER, v1::ROLE_TEAM_LEAD}) &&
+         !caller.roles.Intersects({v1::ROLE_CALL_HUB, v1::ROLE_DUTY_CLINICIAN});
+}
+
+absl::Status CheckTeamRelationship(const Caller& caller, const v1::Referral& referral) {
+  if (!NeedsTeamRelationship(caller)) return absl::OkStatus();
+  const auto& routing = referral.routing();
+  const bool team = !routing.team_id().empty() && routing.team_id() == caller.organisation;
+  const bool mine = !caller.user_id.empty() && routing.case_manager_id() == caller.user_id;
+  if (team || mine) return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      "no legitimate relationship: the referral is not with your team or caseload");
+}
+
+absl::Status BindTeamQueue(const Caller& caller, std::string& team_id) {
+  if (!NeedsTeamRelationship(caller)) return absl::OkStatus();
+  return Bind(team_id, caller.organisation, "team_id");
+}
+
 }  // namespace signpost::router

@@ -45,6 +45,16 @@ bool ActsOnlyForOwnOrganisation(const Caller& caller);
 // lists their own caseload only.
 [[nodiscard]] absl::Status BindCaseload(const Caller& caller, std::string& case_manager_id);
 
+// Team staff (case managers and team leads without an SPA role) work only
+// referrals with a legitimate relationship: routed to their team (the
+// organisation their token names) or allocated to them. SPA staff (call
+// hub, duty clinicians) work the SPA's queues and are not limited here.
+bool NeedsTeamRelationship(const Caller& caller);
+[[nodiscard]] absl::Status CheckTeamRelationship(const Caller& caller,
+                                                 const signpost::v1::Referral& referral);
+// A team queue listing: team staff list their own team's queue only.
+[[nodiscard]] absl::Status BindTeamQueue(const Caller& caller, std::string& team_id);
+
 }  // namespace signpost::router
 
 #endif  // SIGNPOST_ROUTER_ACCESS_BINDING_H_

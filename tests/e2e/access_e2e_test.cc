@@ -204,6 +204,52 @@ TEST_F(AccessE2eTest, APartnerActsOnlyForItsOwnOrganisation) {
   EXPECT_TRUE(partner->ListPartnerReferrals(CallContext().get(), own, &listed).ok());
 }
 
+// Team staff work only referrals with a legitimate relationship: routed to
+// their team or allocated to them (the demo borough routes the referral).
+TEST(AccessRelationshipE2eTest, TeamStaffWorkOnlyTheirTeamsReferrals) {
+  testing::TempDir dir;
+  testing::ServerProcess server(dir.Sub("data"),
+                                testing::DemoDirectoryFlags(SIGNPOST_DEMO_DIRECTORY));
+  ASSERT_TRUE(server.Start());
+  v1::SubmitReferralResponse submitted;
+  ASSERT_TRUE(v1::ReferralService::NewStub(server.ChannelAs({"call_hub"}, "SPA01"))
+                  ->SubmitReferral(CallContext().get(), ValidGpReferral("team"), &submitted)
+                  .ok());
+  const v1::Referral& r = submitted.referral();
+  ASSERT_FALSE(r.routing().team_id().empty()) << r.routing().ShortDebugString();
+  auto ours = v1::CaseService::NewStub(
+      server.ChannelAs({"case_manager"}, r.routing().team_id(), "cm-ours"));
+  auto theirs =
+      v1::CaseService::NewStub(server.ChannelAs({"case_manager"}, "team-elsewhere", "cm-theirs"));
+  v1::GetPersonRequest person;
+  person.set_person_id(r.person_id());
+  v1::GetPersonResponse record;
+  EXPECT_EQ(theirs->GetPerson(CallContext().get(), person, &record).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_FALSE(record.has_person());
+  EXPECT_TRUE(ours->GetPerson(CallContext().get(), person, &record).ok());
+  v1::AcceptReferralRequest accept;
+  accept.set_referral_id(r.referral_id());
+  v1::Referral out;
+  EXPECT_EQ(theirs->AcceptReferral(CallContext().get(), accept, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(ours->AcceptReferral(CallContext().get(), accept, &out).ok());
+  EXPECT_EQ(out.status(), v1::REFERRAL_STATUS_ACCEPTED);
+  v1::CloseReferralRequest close;
+  close.set_referral_id(r.referral_id());
+  close.set_outcome(v1::CLOSE_OUTCOME_TREATMENT_COMPLETED);
+  EXPECT_EQ(theirs->CloseReferral(CallContext().get(), close, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::ListTeamQueueRequest queue;
+  queue.set_team_id(r.routing().team_id());
+  v1::ListCaseReferralsResponse listed;
+  EXPECT_EQ(theirs->ListTeamQueue(CallContext().get(), queue, &listed).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // SPA duty clinicians work the SPA's queues and are not limited to a team.
+  auto duty = v1::CaseService::NewStub(server.ChannelAs({"duty_clinician"}, "SPA01", "duty-1"));
+  EXPECT_TRUE(duty->GetPerson(CallContext().get(), person, &record).ok());
+}
+
 // Systems over mutual TLS with real certificates (scripts/dev_pki.sh).
 TEST(AccessTlsE2eTest, AGpSystemCertificateActsForItsPracticeAndStrangersCannotConnect) {
   testing::TempDir dir;

@@ -108,8 +108,10 @@ TEST_F(CaseE2eTest, TheReferrerFollowsEveryTransitionAndCanResume) {
 
   v1::StaffRef by;
   by.set_id("cm-e2e");
-  // The case manager acts as themselves (their token's subject is cm-e2e).
-  auto cases = v1::CaseService::NewStub(server_.ChannelAs({"case_manager"}, "SPA01", "cm-e2e"));
+  // A case manager of the team the referral was routed to, acting as
+  // themselves (their token's subject is cm-e2e).
+  auto cases = v1::CaseService::NewStub(
+      server_.ChannelAs({"case_manager"}, r.routing().team_id(), "cm-e2e"));
   v1::AcceptReferralRequest accept;
   accept.set_referral_id(r.reference());
   *accept.mutable_by() = by;

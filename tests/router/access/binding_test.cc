@@ -92,5 +92,22 @@ TEST(BindingTest, ACaseManagerListsOnlyTheirOwnCaseload) {
   EXPECT_EQ(id, "cm-2");
 }
 
+TEST(BindingTest, TeamStaffNeedARelationshipWithTheReferral) {
+  const Caller cm{.user_id = "cm-1", .organisation = "team-a", .roles = {v1::ROLE_CASE_MANAGER}};
+  v1::Referral to_team, to_me, elsewhere;
+  to_team.mutable_routing()->set_team_id("team-a");
+  to_me.mutable_routing()->set_team_id("team-b");
+  to_me.mutable_routing()->set_case_manager_id("cm-1");
+  elsewhere.mutable_routing()->set_team_id("team-b");
+  EXPECT_TRUE(CheckTeamRelationship(cm, to_team).ok());
+  EXPECT_TRUE(CheckTeamRelationship(cm, to_me).ok());
+  EXPECT_EQ(CheckTeamRelationship(cm, elsewhere).code(), absl::StatusCode::kPermissionDenied);
+  // An unrouted referral has no team: only SPA staff work it.
+  EXPECT_EQ(CheckTeamRelationship(cm, v1::Referral()).code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(CheckTeamRelationship(kHub, elsewhere).ok());
+  std::string team = "team-b";
+  EXPECT_EQ(BindTeamQueue(cm, team).code(), absl::StatusCode::kPermissionDenied);
+}
+
 }  // namespace
 }  // namespace signpost::router
