@@ -44,6 +44,8 @@ struct Options {
   double rate = 100;
   double seconds = 5;
   uint64_t seed = 1;
+  // Bearer token sent with every call (the server authenticates callers).
+  std::string token;
 };
 
 double Percentile(std::vector<double>& v, double p) {
@@ -73,6 +75,8 @@ int main(int argc, char** argv) {
       o.seconds = std::stod(value("--seconds="));
     } else if (a.rfind("--seed=", 0) == 0) {
       o.seed = std::stoull(value("--seed="));
+    } else if (a.rfind("--token=", 0) == 0) {
+      o.token = value("--token=");
     } else {
       std::fprintf(stderr, "unknown flag %s\n", a.c_str());
       return 2;
@@ -93,6 +97,7 @@ int main(int argc, char** argv) {
   if (o.rpc == "get" || o.rpc == "list") {
     for (int i = 0; i < 200; ++i) {
       grpc::ClientContext ctx;
+      if (!o.token.empty()) ctx.AddMetadata("authorization", "Bearer " + o.token);
       v1::SubmitReferralResponse r;
       if (stub->SubmitReferral(&ctx, warm.Next(), &r).ok())
         ids.push_back(r.referral().referral_id());
@@ -109,6 +114,7 @@ int main(int argc, char** argv) {
   // One call; returns true on success.
   auto call = [&](ReferralGenerator& gen, size_t i) {
     grpc::ClientContext ctx;
+    if (!o.token.empty()) ctx.AddMetadata("authorization", "Bearer " + o.token);
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
     if (o.rpc == "submit") {
       v1::SubmitReferralResponse r;

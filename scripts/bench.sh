@@ -43,27 +43,41 @@ else
   "$build/bench/triage_route_bench" --calls=50
 fi
 
+# The server authenticates every call: run it with the development issuer
+# and load it as call-hub staff (docs/ACCESS.md).
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$work/dev-issuer.pem" 2>/dev/null
+token=$("$build/tools/signpost" token mint --key="$work/dev-issuer.pem" --sub=bench --org=SPA01 \
+  --roles=call_hub)
 "$build/transport/signpost_server" --data_dir="$work/data" --listen=127.0.0.1:0 \
   --port_file="$work/port" --rules="$root/deploy/rules/triage.textproto" \
   --seed_services="$root/deploy/directory/demo_services.json" \
-  --seed_roster="$root/deploy/directory/demo_roster.json" --log_level=warn &
+  --seed_roster="$root/deploy/directory/demo_roster.json" --log_level=warn \
+  --environment=development --dev_issuer_key="$work/dev-issuer.pem" &
 server_pid=$!
 for _ in $(seq 1 400); do [[ -s "$work/port" ]] && break; sleep 0.05; done
+[[ -s "$work/port" ]] || { echo "bench: the server did not start" >&2; exit 1; }
 server="127.0.0.1:$(cat "$work/port")"
+load() {
+  local line
+  line=$("$build/bench/load_gen" --server="$server" --token="$token" "$@")
+  echo "$line"
+  # A run where nothing succeeded measured nothing: fail loudly.
+  [[ "$line" =~ ok=([0-9]+) ]] && (( BASH_REMATCH[1] > 0 )) || { echo "bench: no call succeeded" >&2; exit 1; }
+}
 echo "== server under load ($server)"
 best=0
 levels=(1 4 16 64); [[ $smoke -eq 1 ]] && levels=(1 4)
 for n in "${levels[@]}"; do
-  line=$("$build/bench/load_gen" --server="$server" --mode=closed --concurrency="$n" --seconds="$seconds" --seed="$n")
+  line=$(load --mode=closed --concurrency="$n" --seconds="$seconds" --seed="$n")
   echo "$line"
   rate=$(sed -E 's/.* rate=([0-9]+).*/\1/' <<<"$line")
   (( rate > best )) && best=$rate
 done
 for rpc in noop get list; do
-  "$build/bench/load_gen" --server="$server" --mode=closed --rpc=$rpc --concurrency=16 --seconds="$seconds"
+  load --mode=closed --rpc=$rpc --concurrency=16 --seconds="$seconds"
 done
 half=$(( best / 2 )); (( half < 1 )) && half=1
-"$build/bench/load_gen" --server="$server" --mode=open --rate="$half" --seconds="$seconds" --seed=99
+load --mode=open --rate="$half" --seconds="$seconds" --seed=99
 kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
 
 echo "== API style: the same no-op RPC, callback vs completion queue (ADR 0004)"
@@ -88,4 +102,4 @@ if [[ $smoke -eq 0 ]]; then
   cp "$log" "${BENCH_LOG:-$root/bench-latest.log}"
   "$root/scripts/plot_benchmarks.sh" "$log" "$root/docs/img"
 fi
-echo "bench: done"
+echo "bench.sh: finished"

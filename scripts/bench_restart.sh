@@ -32,13 +32,20 @@ if [[ ! -f "$data/.loaded-$count" ]]; then
 fi
 echo "== data directory: $(du -sh "$data" | cut -f1)"
 
+# The server authenticates every call: the development issuer, and a
+# call-hub token for the load (docs/ACCESS.md).
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$work/dev-issuer.pem" 2>/dev/null
+token=$("$build/tools/signpost" token mint --key="$work/dev-issuer.pem" --sub=bench --org=SPA01 \
+  --roles=call_hub)
+
 start_server() {  # [block cache MiB]
   rm -f "$work/port"
   printf 'rocksdb_block_cache_mb: %d\n' "${1:-64}" > "$work/config.textproto"
   local t0; t0=$(date +%s%N)
   "$build/transport/signpost_server" --config="$work/config.textproto" --data_dir="$data" \
     --listen=127.0.0.1:0 --port_file="$work/port" \
-    --rules="$root/deploy/rules/triage.textproto" --log_level=warn &
+    --rules="$root/deploy/rules/triage.textproto" --log_level=warn \
+    --environment=development --dev_issuer_key="$work/dev-issuer.pem" &
   server_pid=$!
   until [[ -s "$work/port" ]]; do
     kill -0 "$server_pid" 2>/dev/null || { echo "server died" >&2; exit 1; }
@@ -57,8 +64,12 @@ for cache in ${CACHE_SIZES_MB:-64 256}; do
   echo "== load against the big store, block cache ${cache} MiB"
   start_server "$cache"
   server="127.0.0.1:$(cat "$work/port")"
-  "$build/bench/load_gen" --server="$server" --mode=closed --concurrency=16 --seconds="$seconds" --seed="7$cache"
-  "$build/bench/load_gen" --server="$server" --mode=closed --rpc=get --concurrency=16 --seconds="$seconds"
+  for args in "--seed=7$cache" "--rpc=get"; do
+    line=$("$build/bench/load_gen" --server="$server" --token="$token" --mode=closed \
+      --concurrency=16 --seconds="$seconds" "$args")
+    echo "$line"
+    [[ "$line" =~ ok=([0-9]+) ]] && (( BASH_REMATCH[1] > 0 )) || { echo "bench_restart: no call succeeded" >&2; exit 1; }
+  done
   echo "peak_rss_kb=$(awk '/VmHWM/{print $2}' /proc/$server_pid/status) rss_kb=$(awk '/VmRSS/{print $2}' /proc/$server_pid/status)"
   stop_server
 done
