@@ -66,18 +66,19 @@ bool AudienceHolds(const Json& aud, const std::string& want) {
   return false;
 }
 
-absl::Status CheckTimes(jwt_t* j, absl::Time now, absl::Duration leeway, absl::Time* expires) {
+// Reads exp (required) and nbf (optional) into `claims`.
+absl::Status ReadTimes(jwt_t* j, TokenClaims& claims) {
   errno = 0;
   const long exp = jwt_get_grant_int(j, "exp");
   if (errno == ENOENT || exp <= 0) return Refuse("no expiry (exp)");
-  *expires = absl::FromUnixSeconds(exp);
-  if (now > *expires + leeway) return Refuse("expired");
+  claims.expires = absl::FromUnixSeconds(exp);
   errno = 0;
   const long nbf = jwt_get_grant_int(j, "nbf");
-  if (errno != ENOENT && now + leeway < absl::FromUnixSeconds(nbf))
-    return Refuse("not yet valid (nbf)");
+  if (errno != ENOENT) claims.not_before = absl::FromUnixSeconds(nbf);
   return absl::OkStatus();
 }
+
+constexpr size_t kMaxRemembered = 4096;
 
 absl::StatusOr<std::vector<std::string>> Roles(jwt_t* j, const std::string& claim) {
   const Json roles = ClaimJson(j, claim);
@@ -108,8 +109,31 @@ const VerificationKey* TokenVerifier::KeyFor(std::string_view kid) const {
   return nullptr;
 }
 
+absl::Status TokenVerifier::CheckStillValid(const TokenClaims& claims, absl::Time now) const {
+  if (now > claims.expires + policy_.leeway) return Refuse("expired");
+  if (now + policy_.leeway < claims.not_before) return Refuse("not yet valid (nbf)");
+  return absl::OkStatus();
+}
+
 absl::StatusOr<TokenClaims> TokenVerifier::Verify(std::string_view token, absl::Time now) const {
   const std::string text(token);
+  {
+    absl::MutexLock lock(&mu_);
+    if (auto it = verified_.find(text); it != verified_.end()) {
+      if (absl::Status s = CheckStillValid(it->second, now); !s.ok()) return s;
+      return it->second;
+    }
+  }
+  absl::StatusOr<TokenClaims> claims = VerifyUncached(text, now);
+  if (!claims.ok()) return claims;
+  absl::MutexLock lock(&mu_);
+  if (verified_.size() >= kMaxRemembered) verified_.clear();
+  verified_.emplace(text, *claims);
+  return claims;
+}
+
+absl::StatusOr<TokenClaims> TokenVerifier::VerifyUncached(const std::string& text,
+                                                          absl::Time now) const {
   // First read the header only (nothing is trusted yet) to pick the key
   // and pin the algorithm.
   const Json header = Header(text);
@@ -131,7 +155,8 @@ absl::StatusOr<TokenClaims> TokenVerifier::Verify(std::string_view token, absl::
   if (!AudienceHolds(ClaimJson(jwt.get(), "aud"), policy_.audience))
     return Refuse("wrong audience");
   TokenClaims claims;
-  if (auto s = CheckTimes(jwt.get(), now, policy_.leeway, &claims.expires); !s.ok()) return s;
+  if (auto s = ReadTimes(jwt.get(), claims); !s.ok()) return s;
+  if (auto s = CheckStillValid(claims, now); !s.ok()) return s;
   claims.subject = StringClaim(jwt.get(), "sub");
   claims.organisation = StringClaim(jwt.get(), policy_.organisation_claim.c_str());
   if (claims.subject.empty()) return Refuse("no subject (sub)");

@@ -83,6 +83,23 @@ TEST_P(TokenTest, ExpiredAndNotYetValidTokensAreRefused) {
   EXPECT_TRUE(v->Verify(*token, kNow + absl::Hours(1) + absl::Seconds(30)).ok());
 }
 
+TEST_P(TokenTest, ARememberedTokenStillExpires) {
+  const std::string pem = NewKey(GetParam());
+  auto token = MintToken(Request(pem));
+  ASSERT_TRUE(token.ok());
+  auto v = VerifierFor(pem);
+  ASSERT_TRUE(v->Verify(*token, kNow).ok());  // verified and remembered
+  EXPECT_TRUE(v->Verify(*token, kNow + absl::Minutes(30)).ok());
+  EXPECT_THAT(v->Verify(*token, kNow + absl::Hours(2)).status().message(), HasSubstr("expired"));
+  // A different token with the same claims is checked on its own.
+  // (The last base64url character may carry only padding bits: change
+  // one in the middle of the signature.)
+  std::string tampered = *token;
+  char& c = tampered[tampered.size() - 10];
+  c = c == 'A' ? 'B' : 'A';
+  EXPECT_EQ(v->Verify(tampered, kNow).status().code(), absl::StatusCode::kUnauthenticated);
+}
+
 TEST_P(TokenTest, WrongIssuerAudienceOrKeyIsRefused) {
   const std::string pem = NewKey(GetParam());
   MintRequest r = Request(pem);

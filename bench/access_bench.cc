@@ -1,0 +1,89 @@
+// access_bench: what authentication and the role gate cost per call
+// (issue 12), next to the durable write a submit rides on
+// (BM_DurableCreate in triage_bench, same machine).
+//
+//   build/bench/access_bench --benchmark_min_time=0.3
+//
+// BM_VerifyToken/{ES256,RS256}/{remembered,first use}: TokenVerifier::Verify
+// of a development issuer token - the first use of a token is the full
+// check (header parse, key pick, libjwt + OpenSSL signature, claims), later
+// uses find it remembered and check only its times. BM_AuthoriseCall: the
+// role gate's table lookup.
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include <string>
+
+#include "absl/time/clock.h"
+#include "benchmark/benchmark.h"
+#include "identity/authenticator.h"
+#include "identity/jwks.h"
+#include "identity/tokens.h"
+#include "router/access/policy.h"
+
+namespace {
+
+namespace v1 = ::signpost::v1;
+using signpost::identity::MintToken;
+
+std::string NewKey(bool rsa) {
+  EVP_PKEY* key = rsa ? EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048})
+                      : EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
+  char* data = nullptr;
+  const long n = BIO_get_mem_data(bio, &data);
+  std::string pem(data, static_cast<size_t>(n));
+  BIO_free(bio);
+  EVP_PKEY_free(key);
+  return pem;
+}
+
+void BM_VerifyToken(benchmark::State& state) {
+  const bool rsa = state.range(0) == 1;
+  state.SetLabel(rsa ? "RS256" : "ES256");
+  const std::string pem = NewKey(rsa);
+  auto jwks = signpost::identity::PublicJwks(pem, "k");
+  auto keys = signpost::identity::ParseJwks(*jwks);
+  auto verifier =
+      signpost::identity::TokenVerifier::Create(*keys, {.issuer = "i", .audience = "a"});
+  const absl::Time now = absl::Now();
+  auto token = MintToken({.private_pem = pem,
+                          .kid = "k",
+                          .issuer = "i",
+                          .audience = "a",
+                          .subject = "u",
+                          .organisation = "SPA01",
+                          .roles = {"call_hub"},
+                          .issued_at = now});
+  if (!verifier.ok() || !token.ok()) {
+    state.SkipWithError("setup failed");
+    return;
+  }
+  const bool first_use = state.range(1) == 1;
+  if (first_use) state.SetLabel(rsa ? "RS256 first use" : "ES256 first use");
+  for (auto _ : state) {
+    if (first_use) {
+      // A fresh verifier has nothing remembered: the full check.
+      auto fresh =
+          signpost::identity::TokenVerifier::Create(*keys, {.issuer = "i", .audience = "a"});
+      benchmark::DoNotOptimize((*fresh)->Verify(*token, now));
+    } else {
+      benchmark::DoNotOptimize((*verifier)->Verify(*token, now));
+    }
+  }
+}
+BENCHMARK(BM_VerifyToken)->ArgsProduct({{0, 1}, {0, 1}})->Unit(benchmark::kMicrosecond);
+
+void BM_AuthoriseCall(benchmark::State& state) {
+  const signpost::router::Caller caller{
+      .user_id = "u", .organisation = "SPA01", .roles = {v1::ROLE_CASE_MANAGER}};
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(signpost::router::AuthoriseCall(caller, "RecordPartnerOutcome"));
+  }
+}
+BENCHMARK(BM_AuthoriseCall);
+
+}  // namespace
+
+BENCHMARK_MAIN();
