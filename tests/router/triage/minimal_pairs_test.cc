@@ -986,6 +986,66 @@ const Row kParaphrases[] = {
      "Her sister died by suicide last year; she is grieving but not suicidal."},
     {E, v1::SOURCE_CHANNEL_SELF,
      "My partner has depression and I want advice on supporting him. I'm fine."},
+    // Another fresh probe set (duration histories, ropes tied to beams, passive thoughts).
+    {A, v1::SOURCE_CHANNEL_CALL_HUB,
+     "She's overdosed on her antidepressants about 30 minutes ago and is slurring her words"},
+    {A, v1::SOURCE_CHANNEL_GP,
+     "Relative reports patient has tied a rope to the loft beam and is standing on a chair."},
+    {A, v1::SOURCE_CHANNEL_SELF,
+     "i'm at the station and i'm going to jump in front of the next train"},
+    {B, v1::SOURCE_CHANNEL_GP, "Stated he will hang himself this weekend; has purchased rope."},
+    {B, v1::SOURCE_CHANNEL_GP,
+     "Took 24 paracetamol last Tuesday; regrets being found and says next time she'll make sure."},
+    {B, v1::SOURCE_CHANNEL_GP,
+     "Hearing voices instructing him to jump from a height; has been found on the top floor of a "
+     "car park."},
+    {B, v1::SOURCE_CHANNEL_GP,
+     "Believes he is being followed by gangs and is carrying a screwdriver for protection."},
+    {B, v1::SOURCE_CHANNEL_GP,
+     "Postnatal: 6 days after delivery, not sleeping, believes the baby is the devil."},
+    {B, v1::SOURCE_CHANNEL_CALL_HUB,
+     "Ex-partner tried to strangle her yesterday and has threatened to come back and kill her."},
+    {B, v1::SOURCE_CHANNEL_GP,
+     "Drinking heavily and threatening suicide with a specific plan to crash his car."},
+    {B, v1::SOURCE_CHANNEL_GP,
+     "She has been searching online for lethal doses of her medication and has a stockpile."},
+    {C, v1::SOURCE_CHANNEL_GP,
+     "Has been having thoughts of suicide on most days for the past two weeks but states no "
+     "intent."},
+    {C, v1::SOURCE_CHANNEL_GP, "Cutting herself with razor blades several times this week."},
+    {C, v1::SOURCE_CHANNEL_GP,
+     "19-year-old with a three week history of hearing voices and believing his thoughts are being "
+     "broadcast."},
+    {C, v1::SOURCE_CHANNEL_CALL_HUB,
+     "Her dad is bipolar and has not slept for days, he's spent all their savings and is talking "
+     "about being the messiah."},
+    {C, v1::SOURCE_CHANNEL_GP,
+     "78-year-old man living alone, not eating or drinking properly, refusing carers and district "
+     "nurses."},
+    {C, v1::SOURCE_CHANNEL_GP,
+     "14-year-old girl thought to be being sexually exploited by adult men; going missing "
+     "overnight."},
+    {C, v1::SOURCE_CHANNEL_GP,
+     "Experiencing domestic violence from her husband; recent assault with bruising; children in "
+     "the home."},
+    {C, v1::SOURCE_CHANNEL_GP,
+     "Anorexia nervosa with BMI 14.2, postural dizziness and amenorrhoea."},
+    {C, v1::SOURCE_CHANNEL_SELF,
+     "its late and i feel like i'm falling apart, i need to speak to someone tonight please"},
+    {C, v1::SOURCE_CHANNEL_GP,
+     "Six weeks postpartum, severe depression, not coping with the baby, crying all day."},
+    {D, v1::SOURCE_CHANNEL_GP,
+     "Describes feeling that he would be better off dead, no plans, no intent."},
+    {D, v1::SOURCE_CHANNEL_GP,
+     "Reports feeling hopeless about the future and wishes she could go to sleep and not wake up."},
+    {E, v1::SOURCE_CHANNEL_GP,
+     "Moderate depression. No suicidal ideation, no self-harm, no risk to others."},
+    {E, v1::SOURCE_CHANNEL_GP,
+     "Overdose aged 17 (now 52); no further episodes; currently low mood related to work."},
+    {E, v1::SOURCE_CHANNEL_SELF,
+     "My brother killed himself five years ago and the anniversary is coming up. I'm not suicidal "
+     "but I'm struggling."},
+    {E, v1::SOURCE_CHANNEL_GP, "Health anxiety; no risk factors identified."},
 };
 
 TEST(ParaphraseTest, ReadsTheSituationNotTheSentence) {
