@@ -9,9 +9,6 @@
 // check (header parse, key pick, libjwt + OpenSSL signature, claims), later
 // uses find it remembered and check only its times. BM_AuthoriseCall: the
 // role gate's table lookup.
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-
 #include <string>
 
 #include "absl/time/clock.h"
@@ -26,18 +23,7 @@ namespace {
 namespace v1 = ::signpost::v1;
 using signpost::identity::MintToken;
 
-std::string NewKey(bool rsa) {
-  EVP_PKEY* key = rsa ? EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048})
-                      : EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
-  const long n = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<size_t>(n));
-  BIO_free(bio);
-  EVP_PKEY_free(key);
-  return pem;
-}
+std::string NewKey(bool rsa) { return *signpost::identity::NewSigningKey(rsa); }
 
 void BM_VerifyToken(benchmark::State& state) {
   const bool rsa = state.range(0) == 1;

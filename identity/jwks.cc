@@ -174,6 +174,19 @@ absl::StatusOr<std::string> SigningAlgorithm(std::string_view private_pem) {
   return absl::InvalidArgumentError("the key must be RSA or EC P-256");
 }
 
+absl::StatusOr<std::string> NewSigningKey(bool rsa) {
+  Owned<EVP_PKEY> key(rsa ? EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048})
+                          : EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  Owned<BIO> bio(BIO_new(BIO_s_mem()));
+  if (!key || !bio ||
+      PEM_write_bio_PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+    return absl::InternalError("cannot make a key");
+  }
+  char* data = nullptr;
+  const long n = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(n));
+}
+
 absl::StatusOr<std::string> PublicJwks(std::string_view private_pem, std::string_view kid) {
   auto alg = SigningAlgorithm(private_pem);
   if (!alg.ok()) return alg.status();

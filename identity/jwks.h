@@ -35,6 +35,10 @@ absl::StatusOr<std::vector<VerificationKey>> ParseJwks(std::string_view json);
 // P-256), or INVALID_ARGUMENT.
 absl::StatusOr<std::string> SigningAlgorithm(std::string_view private_pem);
 
+// A fresh private key (PEM) for a development issuer or a test: RSA 2048
+// when `rsa`, else EC P-256.
+absl::StatusOr<std::string> NewSigningKey(bool rsa);
+
 // A JWKS document with the public half of `private_pem` under `kid`.
 absl::StatusOr<std::string> PublicJwks(std::string_view private_pem, std::string_view kid);
 

@@ -1,13 +1,11 @@
 // Access control end to end (issue 12), over the real server binary with
 // the development issuer's tokens and, for systems, real certificates made
 // by openssl (scripts/dev_pki.sh): who may see and do what.
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-
 #include <cstdlib>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "identity/jwks.h"
 #include "identity/tokens.h"
 #include "signpost/v1/case_service.grpc.pb.h"
 #include "signpost/v1/directory_service.grpc.pb.h"
@@ -66,18 +64,6 @@ TEST_F(AccessE2eTest, AStrangerWithNoCredentialsIsUnauthenticatedAndSeesNothing)
   EXPECT_FALSE(got.has_person());
 }
 
-std::string NewIssuerKey() {
-  EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
-  const long n = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<size_t>(n));
-  BIO_free(bio);
-  EVP_PKEY_free(key);
-  return pem;
-}
-
 TEST_F(AccessE2eTest, ExpiredOrWronglySignedTokensAreRefused) {
   std::ifstream in(testing::DevIssuerKeyFile());
   const std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -91,7 +77,7 @@ TEST_F(AccessE2eTest, ExpiredOrWronglySignedTokensAreRefused) {
                                 .issued_at = absl::Now() - absl::Hours(3)};
   identity::MintRequest forged = expired;
   forged.issued_at = absl::Now();
-  forged.private_pem = NewIssuerKey();  // same kid, another key
+  forged.private_pem = *identity::NewSigningKey(/*rsa=*/false);  // same kid, another key
   for (const auto& request : {expired, forged}) {
     auto token = identity::MintToken(request);
     ASSERT_TRUE(token.ok());

@@ -39,6 +39,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/support/client_interceptor.h"
+#include "identity/jwks.h"
 #include "identity/tokens.h"
 
 extern char** environ;
@@ -92,14 +93,10 @@ class BearerInterceptorFactory final
 // written once to a temporary file.
 inline const std::string& DevIssuerKeyFile() {
   static const std::string* const kPath = [] {
-    EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
     const std::string path = (std::filesystem::temp_directory_path() /
                               ("signpost-dev-issuer-" + std::to_string(::getpid()) + ".pem"))
                                  .string();
-    FILE* f = std::fopen(path.c_str(), "w");
-    PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr);
-    std::fclose(f);
-    EVP_PKEY_free(key);
+    std::ofstream(path) << *identity::NewSigningKey(/*rsa=*/false);
     static const std::string kRemove = path;
     std::atexit([] { std::filesystem::remove(kRemove); });
     return new std::string(path);

@@ -1,8 +1,5 @@
 // Identity (app/identity): JWKS keys, token verification and minting, and
 // the authenticator that turns credentials into a Caller.
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-
 #include <string>
 
 #include "absl/strings/escaping.h"
@@ -20,19 +17,7 @@ namespace {
 namespace v1 = ::signpost::v1;
 using ::testing::HasSubstr;
 
-// A fresh private key, PEM ("RSA" 2048 or "EC" P-256), made by OpenSSL.
-std::string NewKey(bool rsa) {
-  EVP_PKEY* key = rsa ? EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048})
-                      : EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
-  const long n = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<size_t>(n));
-  BIO_free(bio);
-  EVP_PKEY_free(key);
-  return pem;
-}
+std::string NewKey(bool rsa) { return *NewSigningKey(rsa); }
 
 const absl::Time kNow = absl::FromUnixSeconds(1795000000);
 
