@@ -191,7 +191,8 @@ void MoveIndexes(Batch& batch, const IndexEntries& before, const IndexEntries& a
 
 class Writer {
  public:
-  Writer(const Database::Impl& db, EventLog& events) : batch_(db), events_(events) {}
+  Writer(const Database::Impl& db, EventLog& events, SequenceTracker& audit)
+      : batch_(db), events_(events), audit_(audit) {}
 
   void Referral(ReferralPut& put, const Current& cur, Applied& out);
   void People(std::vector<PersonPut>& people, Applied& out);
@@ -201,11 +202,14 @@ class Writer {
   void Merge(const MergePut& merge, Applied& out);
   void Directory(const Change& c);
   void Config(const Change& c);
+  void Audit(std::vector<v1::AuditEntry>& entries, Applied& out);
 
-  // Writes the batch and completes every number allocated.
-  absl::Status Commit() {
-    absl::Status st = batch_.Commit("change");
+  // Writes the batch (synced, or for Store::AppendAudit's buffered
+  // entries, not) and completes every number allocated.
+  absl::Status Commit(bool synced = true) {
+    absl::Status st = synced ? batch_.Commit("change") : batch_.CommitUnsynced("audit entries");
     for (uint64_t seq : seqs_) events_.Complete(seq);
+    for (uint64_t seq : audit_seqs_) audit_.Complete(seq);
     return st;
   }
 
@@ -220,7 +224,9 @@ class Writer {
 
   Batch batch_;
   EventLog& events_;
+  SequenceTracker& audit_;
   std::vector<uint64_t> seqs_;
+  std::vector<uint64_t> audit_seqs_;
 };
 
 void Writer::Referral(ReferralPut& put, const Current& cur, Applied& out) {
@@ -323,6 +329,30 @@ void Writer::Config(const Change& c) {
   for (const auto& [key, value] : c.meta) batch_.Put(ColumnFamily::kMeta, key, value);
 }
 
+void Writer::Audit(std::vector<v1::AuditEntry>& entries, Applied& out) {
+  for (v1::AuditEntry& e : entries) {
+    audit_seqs_.push_back(audit_.Allocate());
+    const uint64_t seq = audit_seqs_.back();
+    e.set_sequence(seq);
+    batch_.Put(ColumnFamily::kAudit, keys::AuditEntry(seq), e);
+    std::string last_person;
+    for (const v1::AuditSubject& subject : e.subjects()) {
+      if (!subject.person_id().empty() && subject.person_id() != last_person) {
+        std::string key = keys::AuditPersonPrefix(subject.person_id());
+        AppendUint64(&key, seq);
+        batch_.Put(ColumnFamily::kAudit, key, std::string_view());
+        last_person = subject.person_id();
+      }
+      if (!subject.nhs_number().empty()) {
+        std::string key = keys::AuditNhsPrefix(subject.nhs_number());
+        AppendUint64(&key, seq);
+        batch_.Put(ColumnFamily::kAudit, key, std::string_view());
+      }
+    }
+    out.audit.push_back(e);
+  }
+}
+
 }  // namespace
 
 bool IsConflict(const absl::Status& status) {
@@ -339,7 +369,7 @@ absl::StatusOr<Applied> Store::Apply(Change change) {
   if (cur.replay_of) return Applied{.replayed = true, .referral = std::move(*cur.replay_of)};
 
   Applied out;
-  Writer w(impl_->db, *impl_->events);
+  Writer w(impl_->db, *impl_->events, impl_->audit_sequence);
   if (change.referral) w.Referral(*change.referral, cur, out);
   w.People(change.people, out);
   for (auto& entry : change.journal) w.Journal(std::move(entry), out);
@@ -348,8 +378,18 @@ absl::StatusOr<Applied> Store::Apply(Change change) {
   if (change.merge) w.Merge(*change.merge, out);
   w.Directory(change);
   w.Config(change);
+  w.Audit(change.audit, out);
   SP_RETURN_IF_ERROR(w.Commit());
   return out;
+}
+
+absl::StatusOr<std::vector<v1::AuditEntry>> Store::AppendAudit(
+    std::vector<v1::AuditEntry> entries, AuditDurability durability) {
+  Applied out;
+  Writer w(impl_->db, *impl_->events, impl_->audit_sequence);
+  w.Audit(entries, out);
+  SP_RETURN_IF_ERROR(w.Commit(durability == AuditDurability::kSynced));
+  return std::move(out.audit);
 }
 
 }  // namespace signpost::storage

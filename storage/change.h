@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "signpost/v1/audit.pb.h"
 #include "signpost/v1/directory.pb.h"
 #include "signpost/v1/person.pb.h"
 #include "signpost/v1/referral.pb.h"
@@ -94,6 +95,11 @@ struct Change {
   std::optional<signpost::v1::RuleActivation> rules;
   // Markers in the meta family ("area/name" -> value).
   std::vector<std::pair<std::string, std::string>> meta;
+  // Who made this change and why (ADR 0013): written in the same batch.
+  // Storage sets each entry's sequence and indexes its subjects for the
+  // subject access report. A replayed referral writes nothing, so its
+  // entries are not written either.
+  std::vector<signpost::v1::AuditEntry> audit;
 };
 
 struct Applied {
@@ -109,6 +115,8 @@ struct Applied {
   // Every timeline journal entry written, with its sequence: the change's
   // notes and meetings, then assessment and merge entries.
   std::vector<signpost::v1::TimelineEntry> journal;
+  // The audit entries written, with their sequences.
+  std::vector<signpost::v1::AuditEntry> audit;
 };
 
 // True when `status` is a failed precondition of Store::Apply: something

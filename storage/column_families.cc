@@ -4,7 +4,7 @@ namespace signpost::storage {
 
 const std::array<std::string_view, kColumnFamilyCount> kColumnFamilyNames = {
     "default", "referrals", "events", "indexes", "idempotency",
-    "meta",    "directory", "people", "journal",
+    "meta",    "directory", "people", "journal", "audit",
 };
 
 }  // namespace signpost::storage

@@ -22,6 +22,7 @@ enum class ColumnFamily : size_t {
   kDirectory,    // 'S'/'T'/'M' + id -> service / team / case manager
   kPeople,       // people, assessment versions, duplicates, merges
   kJournal,      // sequence -> TimelineEntry that is not a referral event
+  kAudit,        // the audit trail, its seals and subject index (ADR 0013)
   kCount,
 };
 

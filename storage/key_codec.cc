@@ -181,6 +181,24 @@ std::string Assessment(std::string_view person_id, uint64_t version) {
   AppendUint64(&k, version);
   return k;
 }
+std::string AuditEntry(uint64_t sequence) {
+  std::string k(1, kAuditEntryTag);
+  AppendUint64(&k, sequence);
+  return k;
+}
+std::string AuditSeal(uint64_t sequence) {
+  std::string k(1, kAuditSealTag);
+  AppendUint64(&k, sequence);
+  return k;
+}
+std::string AuditPersonPrefix(std::string_view person_id) { return Tagged('p', person_id, true); }
+std::string AuditNhsPrefix(std::string_view nhs_number) { return Tagged('n', nhs_number, true); }
+std::optional<uint64_t> AuditSequence(std::string_view key) {
+  if (key.size() < 9) return std::nullopt;
+  key.remove_prefix(key.size() - 8);
+  return ConsumeUint64(&key);
+}
+
 std::string TimelinePrefix(std::string_view person_id) { return Tagged('T', person_id, true); }
 std::string Timeline(std::string_view person_id, uint64_t sequence) {
   std::string k = TimelinePrefix(person_id);

@@ -36,6 +36,11 @@
 //                     MDT meetings, assessment versions, merges)
 //   directory:   'S' <id> / 'T' <id> / 'M' <id>         -> service / team / case manager
 //   idempotency: <ods:escaped> <request_id:escaped>     -> referral_id
+//   audit:       'e' <seq:u64be>                        -> AuditEntry (bytes as written)
+//                's' <seq:u64be>                        -> chain hash (32 bytes)
+//                'h'                                    -> AuditSeal (the sealed head)
+//                'p' <person:esc> <seq:u64be>           -> ""  (subject access)
+//                'n' <nhs:esc> <seq:u64be>              -> ""  (subject access)
 //   meta:        "schema_version"                       -> decimal string
 //                "rules/active"                         -> RuleActivation
 //                other "<area>/<name>"                  -> marker strings
@@ -130,6 +135,17 @@ inline constexpr std::string_view kTimelineJournal = "J";
 std::optional<uint64_t> TimelineSequence(std::string_view key);
 // Schema 1's timeline entries in the people family (migration only).
 inline constexpr char kLegacyTimeline = 'T';
+
+// Audit family (ADR 0013).
+inline constexpr char kAuditEntryTag = 'e';
+inline constexpr char kAuditSealTag = 's';
+inline constexpr std::string_view kAuditHead = "h";
+std::string AuditEntry(uint64_t sequence);
+std::string AuditSeal(uint64_t sequence);
+std::string AuditPersonPrefix(std::string_view person_id);
+std::string AuditNhsPrefix(std::string_view nhs_number);
+// The sequence at the end of an audit key ('e', 's', 'p' or 'n').
+std::optional<uint64_t> AuditSequence(std::string_view key);
 
 // Directory family.
 std::string Service(std::string_view id);

@@ -54,6 +54,15 @@ class Batch {
     SP_RETURN_IF_ERROR(status_);
     return impl_.Write(batch_, what);
   }
+  // One write to the WAL without waiting for fsync: durable once any
+  // later synced write returns (the WAL is ordered), lost on a power cut
+  // before then. Only for records that disclose nothing if lost.
+  [[nodiscard]] absl::Status CommitUnsynced(std::string_view what) {
+    SP_RETURN_IF_ERROR(status_);
+    rocksdb::WriteOptions options = impl_.write;
+    options.sync = false;
+    return FromRocks(impl_.db->Write(options, &batch_), absl::StrCat("writing ", Sv(what)));
+  }
 
  private:
   const Database::Impl& impl_;

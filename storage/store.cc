@@ -16,8 +16,9 @@ Store::~Store() = default;
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   SP_ASSIGN_OR_RETURN(std::shared_ptr<Database> database, Database::Open(options));
   SP_ASSIGN_OR_RETURN(std::unique_ptr<EventLog> events, EventLog::Open(database));
-  return std::unique_ptr<Store>(new Store(
-      std::make_unique<Impl>(std::move(database), std::move(events), options.lock_stripes)));
+  SP_ASSIGN_OR_RETURN(uint64_t last_audit, LastAuditSequence(database->impl()));
+  return std::unique_ptr<Store>(new Store(std::make_unique<Impl>(
+      std::move(database), std::move(events), options.lock_stripes, last_audit)));
 }
 
 EventLog& Store::events() { return *impl_->events; }

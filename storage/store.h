@@ -34,6 +34,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "signpost/v1/audit.pb.h"
 #include "signpost/v1/directory.pb.h"
 #include "signpost/v1/person.pb.h"
 #include "signpost/v1/referral.pb.h"
@@ -92,6 +93,20 @@ struct ReferralPage {
 struct CandidatePage {
   std::vector<signpost::v1::DuplicateCandidate> candidates;
   std::string resume_after_id;  // empty: no more
+};
+
+// How Store::AppendAudit writes.
+enum class AuditDurability {
+  // Synced before returning: a read's entry, before the data goes out.
+  kSynced,
+  // Written to the log, synced by the next synced write: refusals, which
+  // disclose nothing and must not let a flood of them cost an fsync each.
+  kBuffered,
+};
+
+struct AuditPage {
+  std::vector<signpost::v1::AuditEntry> entries;
+  uint64_t next_after = 0;  // 0: no more
 };
 
 class Store {
@@ -173,6 +188,28 @@ class Store {
   // The rule set in force, if one was ever activated.
   [[nodiscard]] absl::StatusOr<std::optional<signpost::v1::RuleActivation>> ActiveRules() const;
   [[nodiscard]] absl::StatusOr<std::optional<std::string>> GetMeta(std::string_view key) const;
+
+  // ---- The audit trail (ADR 0013) ----
+  // Entries not tied to a change (reads, refusals), numbered and indexed
+  // like Change::audit. Returns them with their sequences.
+  [[nodiscard]] absl::StatusOr<std::vector<signpost::v1::AuditEntry>> AppendAudit(
+      std::vector<signpost::v1::AuditEntry> entries, AuditDurability durability);
+  // Chains every committed entry not sealed yet, in sequence order, and
+  // returns the new head. One sealer runs at a time; entries still being
+  // written (and numbers below them) wait for the next seal.
+  [[nodiscard]] absl::StatusOr<signpost::v1::AuditSeal> SealAudit();
+  // Re-derives the chain from the stored entries: every sealed entry must
+  // be present, unchanged and in place, nothing may be inserted among
+  // them, the head must match, and `anchor` (a seal seen earlier) must
+  // still be on the chain.
+  [[nodiscard]] absl::StatusOr<signpost::v1::VerifyAuditTrailResponse> VerifyAudit(
+      const std::optional<signpost::v1::AuditSeal>& anchor) const;
+  // Entries with sequence > after, in order, at most `limit`.
+  [[nodiscard]] absl::StatusOr<AuditPage> ListAudit(uint64_t after, int limit) const;
+  // Entries naming any of `person_ids` or `nhs_number` (may be empty).
+  [[nodiscard]] absl::StatusOr<AuditPage> ListAuditFor(const std::vector<std::string>& person_ids,
+                                                       std::string_view nhs_number,
+                                                       uint64_t after, int limit) const;
 
   // ---- Operations ----
   [[nodiscard]] absl::Status Checkpoint(const std::string& dir) const;
