@@ -21,7 +21,9 @@ App::App(const AppOptions& options, storage::Store& store, RuleRegistry& rules,
       lifecycle_(deps_),
       cases_(deps_),
       triage_(deps_),
-      directory_(directory != nullptr ? std::make_unique<DirectoryHandler>(deps_) : nullptr) {}
+      directory_(directory != nullptr ? std::make_unique<DirectoryHandler>(deps_) : nullptr),
+      audit_(store),
+      auditor_(store, clock) {}
 
 absl::StatusOr<std::unique_ptr<App>> App::Create(const AppOptions& options, storage::Store& store,
                                                  RuleRegistry& rules, DirectoryRegistry* directory,

@@ -13,6 +13,8 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
+#include "app/audit.h"
+#include "app/audit_handler.h"
 #include "app/case_handler.h"
 #include "app/caseloads.h"
 #include "app/deps.h"
@@ -43,6 +45,8 @@ class App {
   CaseHandler& cases() { return cases_; }
   TriageHandler& triage() { return triage_; }
   DirectoryHandler* directory() { return directory_.get(); }
+  AuditHandler& audit() { return audit_; }
+  Auditor& auditor() { return auditor_; }
   const AppDeps& deps() const { return deps_; }
 
  private:
@@ -58,6 +62,8 @@ class App {
   CaseHandler cases_;
   TriageHandler triage_;
   std::unique_ptr<DirectoryHandler> directory_;
+  AuditHandler audit_;
+  Auditor auditor_;
 };
 
 }  // namespace signpost::app

@@ -6,6 +6,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "app/audit.h"
 #include "app/page_token.h"
 #include "app/people.h"
 #include "app/referral_writer.h"
@@ -205,7 +206,8 @@ absl::StatusOr<v1::ResolvePossibleDuplicateResponse> CaseHandler::ResolvePossibl
     std::optional<v1::MergeRecord> merge = decided.merge;
     storage::Change change = ChangeOf(std::move(decided), revisions);
     if (merge) change.merge = storage::MergePut{.record = *merge};
-    SP_ASSIGN_OR_RETURN(storage::Applied applied, deps_.store.Apply(std::move(change)));
+    SP_ASSIGN_OR_RETURN(storage::Applied applied,
+                        ApplyAudited(deps_.store, std::move(change), deps_.clock));
     v1::ResolvePossibleDuplicateResponse out;
     SP_ASSIGN_OR_RETURN(*out.mutable_candidate(), deps_.store.GetCandidate(request.candidate_id()));
     if (merge) *out.mutable_merge() = std::move(*merge);
@@ -238,7 +240,7 @@ absl::StatusOr<v1::MergeRecord> CaseHandler::UnmergePeople(
     v1::MergeRecord undone = *decided.merge;
     storage::Change change = ChangeOf(std::move(decided), Revisions(parties));
     change.merge = storage::MergePut{.record = undone, .undoing = true};
-    SP_RETURN_IF_ERROR(deps_.store.Apply(std::move(change)).status());
+    SP_RETURN_IF_ERROR(ApplyAudited(deps_.store, std::move(change), deps_.clock).status());
     return undone;
   });
 }
@@ -289,7 +291,9 @@ absl::StatusOr<v1::AssessmentVersion> CaseHandler::UpdateAssessment(
                                          request.author(), now));
     v1::AssessmentVersion next = *decided.assessment;
     SP_RETURN_IF_ERROR(
-        deps_.store.Apply(ChangeOf(std::move(decided), {{person.person_id(), person.revision()}}))
+        ApplyAudited(deps_.store,
+                     ChangeOf(std::move(decided), {{person.person_id(), person.revision()}}),
+                     deps_.clock)
             .status());
     return next;
   });
@@ -369,7 +373,8 @@ absl::StatusOr<v1::TimelineEntry> CaseHandler::AppendToTimeline(const std::strin
     }
     entry.set_person_id(person_id);
     change.journal.push_back(entry);
-    SP_ASSIGN_OR_RETURN(storage::Applied applied, deps_.store.Apply(std::move(change)));
+    SP_ASSIGN_OR_RETURN(storage::Applied applied,
+                        ApplyAudited(deps_.store, std::move(change), deps_.clock));
     return std::move(applied.journal.front());
   });
 }

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "app/audit.h"
 #include "app/page_token.h"
 #include "common/status_macros.h"
 #include "proto/signpost/proto_time.h"
@@ -53,7 +54,7 @@ void CountErrors(const router::OrukImport& imported, v1::ImportDirectoryResponse
 }  // namespace
 
 absl::Status DirectoryHandler::Write(storage::Change change) {
-  SP_RETURN_IF_ERROR(deps_.store.Apply(std::move(change)).status());
+  SP_RETURN_IF_ERROR(ApplyAudited(deps_.store, std::move(change), deps_.clock).status());
   return deps_.directory->Reload();
 }
 

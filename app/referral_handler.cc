@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "app/audit.h"
 #include "app/page_token.h"
 #include "app/people.h"
 #include "app/referral_writer.h"
@@ -188,7 +189,8 @@ absl::StatusOr<v1::SubmitReferralResponse> ReferralHandler::TrySubmit(
       move);
   SP_ASSIGN_OR_RETURN(
       storage::Applied applied,
-      deps_.store.Apply(IntakeChange(d, router::IdempotencyScope(request.submission()))));
+      ApplyAudited(deps_.store, IntakeChange(d, router::IdempotencyScope(request.submission())),
+                   deps_.clock));
   if (applied.replayed) return ReplayOf(std::move(applied.referral), request, deps_);
   move->Commit();
   return IntakeResponse(d, applied);

@@ -1,6 +1,7 @@
 #include "app/referral_writer.h"
 
 #include "absl/strings/ascii.h"
+#include "app/audit.h"
 #include "common/status_macros.h"
 #include "proto/signpost/referral_facts.h"
 #include "router/request_checks.h"
@@ -47,7 +48,8 @@ absl::StatusOr<v1::Referral> UpdateReferral(const AppDeps& deps, const std::stri
     change.referral = storage::ReferralPut{.record = std::move(d.referral),
                                            .before = std::move(current),
                                            .events = std::move(d.events)};
-    absl::StatusOr<storage::Applied> applied = deps.store.Apply(std::move(change));
+    absl::StatusOr<storage::Applied> applied =
+        ApplyAudited(deps.store, std::move(change), deps.clock);
     if (applied.ok()) {
       move->Commit();
       return std::move(applied->referral);

@@ -1,6 +1,7 @@
 #include "app/rule_registry.h"
 
 #include "absl/strings/str_cat.h"
+#include "app/audit.h"
 #include "app/log.h"
 #include "common/status_macros.h"
 #include "common/strings.h"
@@ -98,7 +99,7 @@ absl::StatusOr<Activation> RuleRegistry::Install(std::string_view text, std::str
     absl::MutexLock lock(&mu_);
     record.set_last_file_version(from_file ? (*engine)->version() : last_file_version_);
   }
-  SP_RETURN_IF_ERROR(store_.Apply({.rules = record}).status());
+  SP_RETURN_IF_ERROR(ApplyAudited(store_, {.rules = record}, clock_, "rule-activation").status());
   Activation a{.version = record.rule_set_version(),
                .previous_version = record.previous_rule_set_version(),
                .activated_at = FromProtoTime(record.activated_at()),

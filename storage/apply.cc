@@ -383,8 +383,8 @@ absl::StatusOr<Applied> Store::Apply(Change change) {
   return out;
 }
 
-absl::StatusOr<std::vector<v1::AuditEntry>> Store::AppendAudit(
-    std::vector<v1::AuditEntry> entries, AuditDurability durability) {
+absl::StatusOr<std::vector<v1::AuditEntry>> Store::AppendAudit(std::vector<v1::AuditEntry> entries,
+                                                               AuditDurability durability) {
   Applied out;
   Writer w(impl_->db, *impl_->events, impl_->audit_sequence);
   w.Audit(entries, out);

@@ -32,9 +32,7 @@ Hash Sha256(std::string_view bytes) {
   return out;
 }
 
-std::string_view View(const Hash& h) {
-  return {reinterpret_cast<const char*>(h.data()), h.size()};
-}
+std::string_view View(const Hash& h) { return {reinterpret_cast<const char*>(h.data()), h.size()}; }
 
 std::string Hex(std::string_view raw) {
   return absl::BytesToHexString(absl::string_view(raw.data(), raw.size()));
@@ -214,7 +212,8 @@ absl::StatusOr<AuditPage> Store::ListAudit(uint64_t after, int limit) const {
       page.next_after = page.entries.back().sequence();
       break;
     }
-    SP_ASSIGN_OR_RETURN(v1::AuditEntry e, ParseStored<v1::AuditEntry>(cursor.Value(), "audit entry"));
+    SP_ASSIGN_OR_RETURN(v1::AuditEntry e,
+                        ParseStored<v1::AuditEntry>(cursor.Value(), "audit entry"));
     page.entries.push_back(std::move(e));
   }
   SP_RETURN_IF_ERROR(cursor.status());

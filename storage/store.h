@@ -208,8 +208,8 @@ class Store {
   [[nodiscard]] absl::StatusOr<AuditPage> ListAudit(uint64_t after, int limit) const;
   // Entries naming any of `person_ids` or `nhs_number` (may be empty).
   [[nodiscard]] absl::StatusOr<AuditPage> ListAuditFor(const std::vector<std::string>& person_ids,
-                                                       std::string_view nhs_number,
-                                                       uint64_t after, int limit) const;
+                                                       std::string_view nhs_number, uint64_t after,
+                                                       int limit) const;
 
   // ---- Operations ----
   [[nodiscard]] absl::Status Checkpoint(const std::string& dir) const;

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "app/log.h"
 #include "router/access/policy.h"
 
 namespace signpost::transport {
@@ -30,9 +31,31 @@ absl::StatusOr<router::Caller> CallGate::Admit(const grpc::ServerContextBase* ct
   const std::string subject = CertificateSubject(ctx);
   absl::StatusOr<router::Caller> caller = authenticator_.Authenticate(
       {.authorization = authorization, .certificate_subject = subject}, clock_.Now());
-  if (!caller.ok()) return caller.status();
-  if (absl::Status allowed = router::AuthoriseCall(*caller, method); !allowed.ok()) return allowed;
+  if (!caller.ok()) {
+    auditor_.RecordRefusal(nullptr, method, caller.status());
+    return caller.status();
+  }
+  if (absl::Status allowed = router::AuthoriseCall(*caller, method); !allowed.ok()) {
+    auditor_.RecordRefusal(caller->authenticated() ? &*caller : nullptr, method, allowed);
+    return allowed;
+  }
   return caller;
+}
+
+app::AuditContext CallGate::AuditContextFor(const char* method, const router::Caller& who) const {
+  const router::MethodPolicy* policy = router::FindMethodPolicy(method);
+  return {.caller = who, .rpc = method, .person_data = policy == nullptr || policy->person_data};
+}
+
+absl::Status CallGate::Audited(const app::AuditScope& scope,
+                               const google::protobuf::Message* request,
+                               const google::protobuf::Message* response,
+                               absl::Status status) const {
+  absl::Status audited = auditor_.RecordCall(scope, request, response, status);
+  if (audited.ok()) return status;
+  app::LogError("could not audit a call; its data was not returned",
+                {{"method", scope.context().rpc}, {"error", audited.ToString()}});
+  return absl::UnavailableError("the access could not be audited, so nothing was returned; retry");
 }
 
 }  // namespace signpost::transport

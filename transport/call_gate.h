@@ -7,14 +7,16 @@
 //   absl::StatusOr<router::Caller> who = gate.Admit(ctx, "GetReferral");
 //   // UNAUTHENTICATED / PERMISSION_DENIED: finish the call with it.
 //
-// Refusals are logged (method and reason, never the token) and never run
-// the handler, so a refused call reads and writes nothing.
+// Refusals are logged (method and reason, never the token) and audited
+// (app/audit.h), and never run the handler, so a refused call reads and
+// writes nothing. Admitted calls are audited through Audited().
 //
 // Thread-safe.
 #ifndef SIGNPOST_TRANSPORT_CALL_GATE_H_
 #define SIGNPOST_TRANSPORT_CALL_GATE_H_
 
 #include "absl/status/statusor.h"
+#include "app/audit.h"
 #include "common/clock.h"
 #include "grpcpp/grpcpp.h"
 #include "identity/authenticator.h"
@@ -25,18 +27,32 @@ namespace signpost::transport {
 
 class CallGate {
  public:
-  CallGate(WorkerPool& pool, const identity::Authenticator& authenticator, const Clock& clock)
-      : pool_(pool), authenticator_(authenticator), clock_(clock) {}
+  CallGate(WorkerPool& pool, const identity::Authenticator& authenticator, app::Auditor& auditor,
+           const Clock& clock)
+      : pool_(pool), authenticator_(authenticator), auditor_(auditor), clock_(clock) {}
 
-  // Who is calling `method`, if they may call it at all.
+  // Who is calling `method`, if they may call it at all. A refusal is
+  // audited before it is returned.
   [[nodiscard]] absl::StatusOr<router::Caller> Admit(const grpc::ServerContextBase* ctx,
                                                      const char* method) const;
+
+  // The audit context of an admitted call.
+  app::AuditContext AuditContextFor(const char* method, const router::Caller& who) const;
+
+  // Records an admitted call after its work (Auditor::RecordCall) and
+  // returns the status to finish it with: `status`, or UNAVAILABLE when
+  // the call could not be audited (its data is then not returned).
+  [[nodiscard]] absl::Status Audited(const app::AuditScope& scope,
+                                     const google::protobuf::Message* request,
+                                     const google::protobuf::Message* response,
+                                     absl::Status status) const;
 
   WorkerPool& pool() const { return pool_; }
 
  private:
   WorkerPool& pool_;
   const identity::Authenticator& authenticator_;
+  app::Auditor& auditor_;
   const Clock& clock_;
 };
 

@@ -70,7 +70,7 @@ grpc::ServerUnaryReactor* CaseServiceImpl::GetPerson(grpc::CallbackServerContext
                                                      const v1::GetPersonRequest* request,
                                                      v1::GetPersonResponse* response) {
   return RunUnaryInto(
-      ctx, gate_, "GetPerson", response,
+      ctx, gate_, "GetPerson", request, response,
       [this, request](const router::Caller& who) -> decltype(cases_.GetPerson(*request)) {
         SP_RETURN_IF_ERROR(RelatedToPerson(who, request->person_id()));
         return cases_.GetPerson(*request);
@@ -80,21 +80,21 @@ grpc::ServerUnaryReactor* CaseServiceImpl::GetPerson(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* CaseServiceImpl::ListPossibleDuplicates(
     grpc::CallbackServerContext* ctx, const v1::ListPossibleDuplicatesRequest* request,
     v1::ListPossibleDuplicatesResponse* response) {
-  return RunUnaryInto(ctx, gate_, "ListPossibleDuplicates", response,
+  return RunUnaryInto(ctx, gate_, "ListPossibleDuplicates", request, response,
                       [this, request] { return cases_.ListPossibleDuplicates(*request); });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::ResolvePossibleDuplicate(
     grpc::CallbackServerContext* ctx, const v1::ResolvePossibleDuplicateRequest* request,
     v1::ResolvePossibleDuplicateResponse* response) {
-  return RunUnaryInto(ctx, gate_, "ResolvePossibleDuplicate", response,
+  return RunUnaryInto(ctx, gate_, "ResolvePossibleDuplicate", request, response,
                       [this, request] { return cases_.ResolvePossibleDuplicate(*request); });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::UnmergePeople(grpc::CallbackServerContext* ctx,
                                                          const v1::UnmergePeopleRequest* request,
                                                          v1::MergeRecord* response) {
-  return RunUnaryInto(ctx, gate_, "UnmergePeople", response,
+  return RunUnaryInto(ctx, gate_, "UnmergePeople", request, response,
                       [this, request] { return cases_.UnmergePeople(*request); });
 }
 
@@ -102,7 +102,7 @@ grpc::ServerUnaryReactor* CaseServiceImpl::GetAssessment(grpc::CallbackServerCon
                                                          const v1::GetAssessmentRequest* request,
                                                          v1::AssessmentVersion* response) {
   return RunUnaryInto(
-      ctx, gate_, "GetAssessment", response,
+      ctx, gate_, "GetAssessment", request, response,
       [this, request](const router::Caller& who) -> decltype(cases_.GetAssessment(*request)) {
         SP_RETURN_IF_ERROR(RelatedToPerson(who, request->person_id()));
         return cases_.GetAssessment(*request);
@@ -113,7 +113,7 @@ grpc::ServerUnaryReactor* CaseServiceImpl::ListAssessmentVersions(
     grpc::CallbackServerContext* ctx, const v1::ListAssessmentVersionsRequest* request,
     v1::ListAssessmentVersionsResponse* response) {
   return RunUnaryInto(
-      ctx, gate_, "ListAssessmentVersions", response,
+      ctx, gate_, "ListAssessmentVersions", request, response,
       [this,
        request](const router::Caller& who) -> decltype(cases_.ListAssessmentVersions(*request)) {
         SP_RETURN_IF_ERROR(RelatedToPerson(who, request->person_id()));
@@ -124,21 +124,22 @@ grpc::ServerUnaryReactor* CaseServiceImpl::ListAssessmentVersions(
 grpc::ServerUnaryReactor* CaseServiceImpl::UpdateAssessment(
     grpc::CallbackServerContext* ctx, const v1::UpdateAssessmentRequest* request,
     v1::AssessmentVersion* response) {
-  return RunUnaryInto(
-      ctx, gate_, "UpdateAssessment", response, [this, request](const router::Caller& who) {
-        return AsStaff(*request, who, &v1::UpdateAssessmentRequest::mutable_author,
-                       [this, &who](const auto& r) -> decltype(cases_.UpdateAssessment(r)) {
-                         SP_RETURN_IF_ERROR(RelatedToPerson(who, r.person_id()));
-                         return cases_.UpdateAssessment(r);
-                       });
-      });
+  return RunUnaryInto(ctx, gate_, "UpdateAssessment", request, response,
+                      [this, request](const router::Caller& who) {
+                        return AsStaff(
+                            *request, who, &v1::UpdateAssessmentRequest::mutable_author,
+                            [this, &who](const auto& r) -> decltype(cases_.UpdateAssessment(r)) {
+                              SP_RETURN_IF_ERROR(RelatedToPerson(who, r.person_id()));
+                              return cases_.UpdateAssessment(r);
+                            });
+                      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::AcceptReferral(grpc::CallbackServerContext* ctx,
                                                           const v1::AcceptReferralRequest* request,
                                                           v1::Referral* response) {
   return RunUnaryInto(
-      ctx, gate_, "AcceptReferral", response, [this, request](const router::Caller& who) {
+      ctx, gate_, "AcceptReferral", request, response, [this, request](const router::Caller& who) {
         return AsStaff(*request, who, &v1::AcceptReferralRequest::mutable_by,
                        [this, &who](const auto& r) -> decltype(lifecycle_.Accept(r)) {
                          SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
@@ -151,7 +152,7 @@ grpc::ServerUnaryReactor* CaseServiceImpl::DeclineReferral(
     grpc::CallbackServerContext* ctx, const v1::DeclineReferralRequest* request,
     v1::Referral* response) {
   return RunUnaryInto(
-      ctx, gate_, "DeclineReferral", response, [this, request](const router::Caller& who) {
+      ctx, gate_, "DeclineReferral", request, response, [this, request](const router::Caller& who) {
         return AsStaff(*request, who, &v1::DeclineReferralRequest::mutable_by,
                        [this, &who](const auto& r) -> decltype(lifecycle_.Decline(r)) {
                          SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
@@ -164,7 +165,7 @@ grpc::ServerUnaryReactor* CaseServiceImpl::StartReferral(grpc::CallbackServerCon
                                                          const v1::StartReferralRequest* request,
                                                          v1::Referral* response) {
   return RunUnaryInto(
-      ctx, gate_, "StartReferral", response, [this, request](const router::Caller& who) {
+      ctx, gate_, "StartReferral", request, response, [this, request](const router::Caller& who) {
         return AsStaff(*request, who, &v1::StartReferralRequest::mutable_by,
                        [this, &who](const auto& r) -> decltype(lifecycle_.Start(r)) {
                          SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
@@ -177,7 +178,8 @@ grpc::ServerUnaryReactor* CaseServiceImpl::RecordFirstContact(
     grpc::CallbackServerContext* ctx, const v1::RecordFirstContactRequest* request,
     v1::Referral* response) {
   return RunUnaryInto(
-      ctx, gate_, "RecordFirstContact", response, [this, request](const router::Caller& who) {
+      ctx, gate_, "RecordFirstContact", request, response,
+      [this, request](const router::Caller& who) {
         return AsStaff(*request, who, &v1::RecordFirstContactRequest::mutable_by,
                        [this, &who](const auto& r) -> decltype(lifecycle_.RecordFirstContact(r)) {
                          SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
@@ -190,7 +192,7 @@ grpc::ServerUnaryReactor* CaseServiceImpl::HoldReferral(grpc::CallbackServerCont
                                                         const v1::HoldReferralRequest* request,
                                                         v1::Referral* response) {
   return RunUnaryInto(
-      ctx, gate_, "HoldReferral", response, [this, request](const router::Caller& who) {
+      ctx, gate_, "HoldReferral", request, response, [this, request](const router::Caller& who) {
         return AsStaff(*request, who, &v1::HoldReferralRequest::mutable_by,
                        [this, &who](const auto& r) -> decltype(lifecycle_.Hold(r)) {
                          SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
@@ -203,7 +205,7 @@ grpc::ServerUnaryReactor* CaseServiceImpl::CloseReferral(grpc::CallbackServerCon
                                                          const v1::CloseReferralRequest* request,
                                                          v1::Referral* response) {
   return RunUnaryInto(
-      ctx, gate_, "CloseReferral", response, [this, request](const router::Caller& who) {
+      ctx, gate_, "CloseReferral", request, response, [this, request](const router::Caller& who) {
         return AsStaff(*request, who, &v1::CloseReferralRequest::mutable_by,
                        [this, &who](const auto& r) -> decltype(lifecycle_.Close(r)) {
                          SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
@@ -215,21 +217,22 @@ grpc::ServerUnaryReactor* CaseServiceImpl::CloseReferral(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* CaseServiceImpl::SignpostReferral(
     grpc::CallbackServerContext* ctx, const v1::SignpostReferralRequest* request,
     v1::Referral* response) {
-  return RunUnaryInto(
-      ctx, gate_, "SignpostReferral", response, [this, request](const router::Caller& who) {
-        return AsStaff(*request, who, &v1::SignpostReferralRequest::mutable_by,
-                       [this, &who](const auto& r) -> decltype(lifecycle_.Signpost(r)) {
-                         SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
-                         return lifecycle_.Signpost(r);
-                       });
-      });
+  return RunUnaryInto(ctx, gate_, "SignpostReferral", request, response,
+                      [this, request](const router::Caller& who) {
+                        return AsStaff(
+                            *request, who, &v1::SignpostReferralRequest::mutable_by,
+                            [this, &who](const auto& r) -> decltype(lifecycle_.Signpost(r)) {
+                              SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
+                              return lifecycle_.Signpost(r);
+                            });
+                      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::RerouteReferral(
     grpc::CallbackServerContext* ctx, const v1::RerouteReferralRequest* request,
     v1::Referral* response) {
   return RunUnaryInto(
-      ctx, gate_, "RerouteReferral", response, [this, request](const router::Caller& who) {
+      ctx, gate_, "RerouteReferral", request, response, [this, request](const router::Caller& who) {
         return AsStaff(*request, who, &v1::RerouteReferralRequest::mutable_by,
                        [this, &who](const auto& r) -> decltype(lifecycle_.Reroute(r)) {
                          SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
@@ -242,7 +245,8 @@ grpc::ServerUnaryReactor* CaseServiceImpl::MarkEnteredInError(
     grpc::CallbackServerContext* ctx, const v1::MarkEnteredInErrorRequest* request,
     v1::Referral* response) {
   return RunUnaryInto(
-      ctx, gate_, "MarkEnteredInError", response, [this, request](const router::Caller& who) {
+      ctx, gate_, "MarkEnteredInError", request, response,
+      [this, request](const router::Caller& who) {
         return AsStaff(*request, who, &v1::MarkEnteredInErrorRequest::mutable_by,
                        [this, &who](const auto& r) -> decltype(lifecycle_.MarkEnteredInError(r)) {
                          SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
@@ -254,21 +258,22 @@ grpc::ServerUnaryReactor* CaseServiceImpl::MarkEnteredInError(
 grpc::ServerUnaryReactor* CaseServiceImpl::RetriageReferral(
     grpc::CallbackServerContext* ctx, const v1::RetriageReferralRequest* request,
     v1::Referral* response) {
-  return RunUnaryInto(
-      ctx, gate_, "RetriageReferral", response, [this, request](const router::Caller& who) {
-        return AsStaff(*request, who, &v1::RetriageReferralRequest::mutable_by,
-                       [this, &who](const auto& r) -> decltype(lifecycle_.Retriage(r)) {
-                         SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
-                         return lifecycle_.Retriage(r);
-                       });
-      });
+  return RunUnaryInto(ctx, gate_, "RetriageReferral", request, response,
+                      [this, request](const router::Caller& who) {
+                        return AsStaff(
+                            *request, who, &v1::RetriageReferralRequest::mutable_by,
+                            [this, &who](const auto& r) -> decltype(lifecycle_.Retriage(r)) {
+                              SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
+                              return lifecycle_.Retriage(r);
+                            });
+                      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::ListCaseload(grpc::CallbackServerContext* ctx,
                                                         const v1::ListCaseloadRequest* request,
                                                         v1::ListCaseReferralsResponse* response) {
   return RunUnaryInto(
-      ctx, gate_, "ListCaseload", response,
+      ctx, gate_, "ListCaseload", request, response,
       [this, request](const router::Caller& who) -> absl::StatusOr<v1::ListCaseReferralsResponse> {
         v1::ListCaseloadRequest bound = *request;
         if (absl::Status s = router::BindCaseload(who, *bound.mutable_case_manager_id()); !s.ok()) {
@@ -282,7 +287,7 @@ grpc::ServerUnaryReactor* CaseServiceImpl::ListTeamQueue(grpc::CallbackServerCon
                                                          const v1::ListTeamQueueRequest* request,
                                                          v1::ListCaseReferralsResponse* response) {
   return RunUnaryInto(
-      ctx, gate_, "ListTeamQueue", response,
+      ctx, gate_, "ListTeamQueue", request, response,
       [this, request](const router::Caller& who) -> absl::StatusOr<v1::ListCaseReferralsResponse> {
         v1::ListTeamQueueRequest bound = *request;
         SP_RETURN_IF_ERROR(router::BindTeamQueue(who, *bound.mutable_team_id()));
@@ -294,7 +299,7 @@ grpc::ServerUnaryReactor* CaseServiceImpl::GetTimeline(grpc::CallbackServerConte
                                                        const v1::GetTimelineRequest* request,
                                                        v1::GetTimelineResponse* response) {
   return RunUnaryInto(
-      ctx, gate_, "GetTimeline", response,
+      ctx, gate_, "GetTimeline", request, response,
       [this, request](const router::Caller& who) -> decltype(cases_.GetTimeline(*request)) {
         SP_RETURN_IF_ERROR(RelatedToPerson(who, request->person_id()));
         return cases_.GetTimeline(*request);
@@ -304,57 +309,61 @@ grpc::ServerUnaryReactor* CaseServiceImpl::GetTimeline(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* CaseServiceImpl::AddNote(grpc::CallbackServerContext* ctx,
                                                    const v1::AddNoteRequest* request,
                                                    v1::CaseNote* response) {
-  return RunUnaryInto(ctx, gate_, "AddNote", response, [this, request](const router::Caller& who) {
-    return AsStaff(*request, who, &v1::AddNoteRequest::mutable_author,
-                   [this, &who](const auto& r) -> decltype(cases_.AddNote(r)) {
-                     SP_RETURN_IF_ERROR(RelatedToPerson(who, r.person_id()));
-                     return cases_.AddNote(r);
-                   });
-  });
+  return RunUnaryInto(ctx, gate_, "AddNote", request, response,
+                      [this, request](const router::Caller& who) {
+                        return AsStaff(*request, who, &v1::AddNoteRequest::mutable_author,
+                                       [this, &who](const auto& r) -> decltype(cases_.AddNote(r)) {
+                                         SP_RETURN_IF_ERROR(RelatedToPerson(who, r.person_id()));
+                                         return cases_.AddNote(r);
+                                       });
+                      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::RecordMdtMeeting(
     grpc::CallbackServerContext* ctx, const v1::RecordMdtMeetingRequest* request,
     v1::MdtMeeting* response) {
-  return RunUnaryInto(ctx, gate_, "RecordMdtMeeting", response,
+  return RunUnaryInto(ctx, gate_, "RecordMdtMeeting", request, response,
                       [this, request] { return cases_.RecordMdtMeeting(*request); });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::ListOverdue(grpc::CallbackServerContext* ctx,
                                                        const v1::ListOverdueRequest* request,
                                                        v1::ListOverdueResponse* response) {
-  return RunUnaryInto(ctx, gate_, "ListOverdue", response,
+  return RunUnaryInto(ctx, gate_, "ListOverdue", request, response,
                       [this, request] { return lifecycle_.ListOverdue(*request); });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::ListPartnerReferrals(
     grpc::CallbackServerContext* ctx, const v1::ListPartnerReferralsRequest* request,
     v1::ListPartnerReferralsResponse* response) {
-  return RunUnaryInto(
-      ctx, gate_, "ListPartnerReferrals", response, [this, request](const router::Caller& who) {
-        return AsPartner(*request, who,
-                         [this](const auto& r) { return cases_.ListPartnerReferrals(r); });
-      });
+  return RunUnaryInto(ctx, gate_, "ListPartnerReferrals", request, response,
+                      [this, request](const router::Caller& who) {
+                        return AsPartner(*request, who, [this](const auto& r) {
+                          return cases_.ListPartnerReferrals(r);
+                        });
+                      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::RespondToSignposting(
     grpc::CallbackServerContext* ctx, const v1::RespondToSignpostingRequest* request,
     v1::PartnerReferralView* response) {
-  return RunUnaryInto(
-      ctx, gate_, "RespondToSignposting", response, [this, request](const router::Caller& who) {
-        return AsPartner(*request, who,
-                         [this](const auto& r) { return lifecycle_.RespondToSignposting(r); });
-      });
+  return RunUnaryInto(ctx, gate_, "RespondToSignposting", request, response,
+                      [this, request](const router::Caller& who) {
+                        return AsPartner(*request, who, [this](const auto& r) {
+                          return lifecycle_.RespondToSignposting(r);
+                        });
+                      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::RecordPartnerOutcome(
     grpc::CallbackServerContext* ctx, const v1::RecordPartnerOutcomeRequest* request,
     v1::PartnerReferralView* response) {
-  return RunUnaryInto(
-      ctx, gate_, "RecordPartnerOutcome", response, [this, request](const router::Caller& who) {
-        return AsPartner(*request, who,
-                         [this](const auto& r) { return lifecycle_.RecordPartnerOutcome(r); });
-      });
+  return RunUnaryInto(ctx, gate_, "RecordPartnerOutcome", request, response,
+                      [this, request](const router::Caller& who) {
+                        return AsPartner(*request, who, [this](const auto& r) {
+                          return lifecycle_.RecordPartnerOutcome(r);
+                        });
+                      });
 }
 
 }  // namespace signpost::transport

@@ -190,7 +190,7 @@ ReferralServiceImpl::ReferralServiceImpl(app::ReferralHandler& handler, EventHub
 grpc::ServerUnaryReactor* ReferralServiceImpl::SubmitReferral(
     grpc::CallbackServerContext* ctx, const v1::SubmitReferralRequest* request,
     v1::SubmitReferralResponse* response) {
-  return RunUnary(ctx, gate_, "SubmitReferral", request->request_id(),
+  return RunUnary(ctx, gate_, "SubmitReferral", request, response, request->request_id(),
                   [this, request, response](const router::Caller& who) {
                     v1::SubmitReferralRequest bound = *request;
                     if (absl::Status s = router::BindReferrer(who, *bound.mutable_submission());
@@ -207,7 +207,7 @@ grpc::ServerUnaryReactor* ReferralServiceImpl::SubmitReferral(
 grpc::ServerUnaryReactor* ReferralServiceImpl::GetReferral(grpc::CallbackServerContext* ctx,
                                                            const v1::GetReferralRequest* request,
                                                            v1::Referral* response) {
-  return RunUnary(ctx, gate_, "GetReferral", "",
+  return RunUnary(ctx, gate_, "GetReferral", request, response, "",
                   [this, request, response](const router::Caller& who) {
                     auto result = handler_.Get(*request);
                     if (!result.ok()) return Outcome{result.status(), ""};
@@ -222,7 +222,7 @@ grpc::ServerUnaryReactor* ReferralServiceImpl::ListReferrals(
     grpc::CallbackServerContext* ctx, const v1::ListReferralsRequest* request,
     v1::ListReferralsResponse* response) {
   return RunUnaryInto(
-      ctx, gate_, "ListReferrals", response,
+      ctx, gate_, "ListReferrals", request, response,
       [this, request](const router::Caller& who) -> absl::StatusOr<v1::ListReferralsResponse> {
         v1::ListReferralsRequest bound = *request;
         SP_RETURN_IF_ERROR(router::BindReferrerFilter(who, *bound.mutable_referrer_ods_code()));
@@ -233,7 +233,7 @@ grpc::ServerUnaryReactor* ReferralServiceImpl::ListReferrals(
 grpc::ServerUnaryReactor* ReferralServiceImpl::WithdrawReferral(
     grpc::CallbackServerContext* ctx, const v1::WithdrawReferralRequest* request,
     v1::WithdrawReferralResponse* response) {
-  return RunUnary(ctx, gate_, "WithdrawReferral", "",
+  return RunUnary(ctx, gate_, "WithdrawReferral", request, response, "",
                   [this, request, response](const router::Caller& who) {
                     // Whose it is never changes, so checking before the write is enough.
                     v1::GetReferralRequest get;
@@ -255,7 +255,7 @@ grpc::ServerUnaryReactor* ReferralServiceImpl::WithdrawReferral(
 grpc::ServerUnaryReactor* ReferralServiceImpl::SummariseUnmetNeed(
     grpc::CallbackServerContext* ctx, const v1::SummariseUnmetNeedRequest* request,
     v1::SummariseUnmetNeedResponse* response) {
-  return RunUnaryInto(ctx, gate_, "SummariseUnmetNeed", response,
+  return RunUnaryInto(ctx, gate_, "SummariseUnmetNeed", request, response,
                       [this, request] { return handler_.SummariseUnmetNeed(*request); });
 }
 
@@ -264,14 +264,9 @@ grpc::ServerWriteReactor<v1::ReferralEvent>* ReferralServiceImpl::WatchReferrals
   open_watches_.fetch_add(1);
   auto* reactor = new WatchReactor(handler_, hub_, gate_, open_watches_, options_.watch_batch);
   absl::StatusOr<router::Caller> caller = gate_.Admit(ctx, "WatchReferrals");
-  v1::WatchReferralsRequest bound = *request;
-  absl::Status admitted = caller.status();
-  if (admitted.ok()) {
-    admitted = router::BindReferrerFilter(*caller, *bound.mutable_referrer_ods_code());
-  }
-  if (!admitted.ok()) {
-    app::LogRpc("WatchReferrals", "", "", admitted, absl::ZeroDuration());
-    reactor->Refuse(ToGrpcStatus(admitted));
+  if (!caller.ok()) {
+    app::LogRpc("WatchReferrals", "", "", caller.status(), absl::ZeroDuration());
+    reactor->Refuse(ToGrpcStatus(caller.status()));
     return reactor;
   }
   if (open_watches_.load() > options_.max_watch_streams) {
@@ -279,10 +274,18 @@ grpc::ServerWriteReactor<v1::ReferralEvent>* ReferralServiceImpl::WatchReferrals
                                  "too many open watch streams; retry later"));
     return reactor;
   }
-  // Validation may read storage (reference lookup): cheap, point read.
-  absl::StatusOr<app::WatchSubscription> sub = handler_.StartWatch(bound);
-  if (!sub.ok()) {
-    reactor->Refuse(ToGrpcStatus(sub.status()));
+  // The subscription is the access: audited (synced) before any event is
+  // sent, with its outcome. Validation may read storage (reference
+  // lookup): cheap, point read. Runs on the gRPC thread; watches are few.
+  v1::WatchReferralsRequest bound = *request;
+  app::AuditScope scope(gate_.AuditContextFor("WatchReferrals", *caller));
+  const absl::Status in_scope =
+      router::BindReferrerFilter(*caller, *bound.mutable_referrer_ods_code());
+  absl::StatusOr<app::WatchSubscription> sub =
+      in_scope.ok() ? handler_.StartWatch(bound) : absl::StatusOr<app::WatchSubscription>(in_scope);
+  if (absl::Status s = gate_.Audited(scope, &bound, nullptr, sub.status()); !s.ok()) {
+    app::LogRpc("WatchReferrals", "", "", s, absl::ZeroDuration());
+    reactor->Refuse(ToGrpcStatus(s));
     return reactor;
   }
   app::LogInfo("watch started", {{"after_sequence", std::to_string(sub->after_sequence)}});

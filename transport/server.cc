@@ -8,6 +8,7 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "transport/audit_service.h"
 #include "transport/case_service.h"
 #include "transport/directory_service.h"
 #include "transport/event_hub.h"
@@ -22,6 +23,7 @@ constexpr char kReferralServiceName[] = "signpost.v1.ReferralService";
 constexpr char kTriageServiceName[] = "signpost.v1.TriageService";
 constexpr char kDirectoryServiceName[] = "signpost.v1.DirectoryService";
 constexpr char kCaseServiceName[] = "signpost.v1.CaseService";
+constexpr char kAuditServiceName[] = "signpost.v1.AuditService";
 
 class ServerImpl final : public SignpostServer {
  public:
@@ -29,11 +31,12 @@ class ServerImpl final : public SignpostServer {
       : app_(app),
         hub_(app.deps().store.events().Visible()),
         pool_({.threads = options.worker_threads, .max_queued = options.max_queued_calls}),
-        gate_(pool_, *options.authenticator, RealClock()),
+        gate_(pool_, *options.authenticator, app.auditor(), RealClock()),
         service_(app.referrals(), hub_, gate_, {.max_watch_streams = options.max_watch_streams}),
         triage_service_(app.triage(), gate_),
         directory_service_(*app.directory(), gate_),
-        case_service_(app.cases(), app.lifecycle(), app.referrals(), gate_) {
+        case_service_(app.cases(), app.lifecycle(), app.referrals(), gate_),
+        audit_service_(app.audit(), gate_) {
     app.deps().store.events().SetListener([this](uint64_t visible) { hub_.Publish(visible); });
   }
 
@@ -64,6 +67,7 @@ class ServerImpl final : public SignpostServer {
     builder.RegisterService(&triage_service_);
     builder.RegisterService(&directory_service_);
     builder.RegisterService(&case_service_);
+    builder.RegisterService(&audit_service_);
     builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
     builder.SetMaxSendMessageSize(4 << 20);
     builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
@@ -83,10 +87,18 @@ class ServerImpl final : public SignpostServer {
     health->SetServingStatus(kTriageServiceName, true);
     health->SetServingStatus(kDirectoryServiceName, true);
     health->SetServingStatus(kCaseServiceName, true);
+    health->SetServingStatus(kAuditServiceName, true);
     health->SetServingStatus(true);
     // Breaches missed while the server was down are reported now, once.
     breach_timer_ = std::make_unique<app::BreachTimer>(
-        [this] { return app_.lifecycle().FireDueBreaches(); }, options.breach_scan_interval);
+        [this] {
+          app::AuditScope scope({.rpc = "breach-timer", .person_data = false, .internal = true});
+          return app_.lifecycle().FireDueBreaches();
+        },
+        options.breach_scan_interval);
+    // Chains new audit entries and logs the head as an outside anchor.
+    audit_sealer_ = std::make_unique<app::BreachTimer>(
+        [this] { return app::SealAuditTrail(app_.deps().store); }, options.audit_seal_interval);
     app::LogInfo("serving",
                  {{"address", options.listen_address},
                   {"port", std::to_string(port_)},
@@ -110,8 +122,10 @@ class ServerImpl final : public SignpostServer {
     health->SetServingStatus(kTriageServiceName, false);
     health->SetServingStatus(kDirectoryServiceName, false);
     health->SetServingStatus(kCaseServiceName, false);
+    health->SetServingStatus(kAuditServiceName, false);
     health->SetServingStatus(false);
     breach_timer_.reset();
+    audit_sealer_.reset();
     hub_.Shutdown();  // watch streams end with UNAVAILABLE so clients resume
     server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
     server_->Wait();
@@ -127,7 +141,9 @@ class ServerImpl final : public SignpostServer {
   TriageServiceImpl triage_service_;
   DirectoryServiceImpl directory_service_;
   CaseServiceImpl case_service_;
+  AuditServiceImpl audit_service_;
   std::unique_ptr<app::BreachTimer> breach_timer_;
+  std::unique_ptr<app::BreachTimer> audit_sealer_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   absl::Mutex mu_;

@@ -44,6 +44,8 @@ struct ServerOptions {
   size_t max_queued_calls = 1024;
   // How often response-time breaches are looked for (and once at start).
   absl::Duration breach_scan_interval = absl::Seconds(5);
+  // How often new audit entries are chained (and the head logged).
+  absl::Duration audit_seal_interval = absl::Seconds(2);
 };
 
 class SignpostServer {

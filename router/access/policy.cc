@@ -28,8 +28,8 @@ RoleSet Everyone() {
           kPartner, kCommissioner, kAdmin, kSafety, v1::ROLE_AUDITOR};
 }
 
-const std::array<MethodPolicy, 44>& Table() {
-  static const std::array<MethodPolicy, 44> kTable = {{
+const std::array<MethodPolicy, 47>& Table() {
+  static const std::array<MethodPolicy, 47> kTable = {{
       // ReferralService.
       {"SubmitReferral", {kSystem, kHub}, true},
       {"GetReferral", {kSystem, kHub, kDuty, kCase, kLead}, true},
@@ -81,6 +81,11 @@ const std::array<MethodPolicy, 44>& Table() {
       {"ListPartnerReferrals", {kPartner}, true},
       {"RespondToSignposting", {kPartner}, true},
       {"RecordPartnerOutcome", {kPartner}, true},
+      // AuditService. Reading the trail discloses whose records were
+      // accessed, so it is itself audited.
+      {"VerifyAuditTrail", {v1::ROLE_AUDITOR}, false},
+      {"ListRecordAccess", {v1::ROLE_AUDITOR}, true},
+      {"ListAuditEntries", {v1::ROLE_AUDITOR}, true},
   }};
   return kTable;
 }

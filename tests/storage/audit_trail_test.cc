@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "common/status_macros.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "common/status_macros.h"
 #include "storage/store.h"
 #include "storage/testing/audit_tamper.h"
 #include "tests/testing/status_matchers.h"
@@ -157,8 +157,9 @@ struct TamperCase {
   std::vector<std::string> problems;  // "<sequence>:<kind>"
 };
 
-class AuditTamperTest : public AuditTrailTest,
-                        public ::testing::WithParamInterface<TamperCase> {};
+void PrintTo(const TamperCase& c, std::ostream* os) { *os << c.name; }
+
+class AuditTamperTest : public AuditTrailTest, public ::testing::WithParamInterface<TamperCase> {};
 
 TEST_P(AuditTamperTest, VerifyNamesTheTamperedEntry) {
   AppendAndSeal(6);
@@ -181,9 +182,8 @@ INSTANTIATE_TEST_SUITE_P(
                    {"3:changed"}},
         TamperCase{"changed_outcome",
                    [](const std::string& d) {
-                     return AuditTamper::EditEntry(d, 1, [](v1::AuditEntry& e) {
-                       e.set_outcome(v1::AUDIT_OUTCOME_DENIED);
-                     });
+                     return AuditTamper::EditEntry(
+                         d, 1, [](v1::AuditEntry& e) { e.set_outcome(v1::AUDIT_OUTCOME_DENIED); });
                    },
                    {"1:changed"}},
         TamperCase{"removed_entry",

@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
+#include "signpost/v1/audit.pb.h"
 #include "signpost/v1/case_service.pb.h"
 #include "signpost/v1/directory_service.pb.h"
 #include "signpost/v1/referral_service.pb.h"
@@ -20,7 +21,8 @@ namespace v1 = ::signpost::v1;
 using ::testing::HasSubstr;
 
 constexpr const char* kServices[] = {"signpost.v1.ReferralService", "signpost.v1.CaseService",
-                                     "signpost.v1.DirectoryService", "signpost.v1.TriageService"};
+                                     "signpost.v1.DirectoryService", "signpost.v1.TriageService",
+                                     "signpost.v1.AuditService"};
 
 std::vector<std::string> AllMethods() {
   // Make sure the generated files are linked in.
@@ -28,6 +30,7 @@ std::vector<std::string> AllMethods() {
   v1::GetPersonRequest b;
   v1::UpsertServiceRequest c;
   v1::ActivateRuleSetRequest d;
+  v1::VerifyAuditTrailRequest e;
   std::vector<std::string> out;
   for (const char* name : kServices) {
     const auto* service =
@@ -53,7 +56,7 @@ Caller With(v1::Role role) {
 
 TEST(PolicyTest, EveryRpcHasExactlyOnePolicyAndNoPolicyIsStale) {
   const std::vector<std::string> methods = AllMethods();
-  EXPECT_EQ(methods.size(), 44u);
+  EXPECT_EQ(methods.size(), 47u);
   const std::set<std::string> unique(methods.begin(), methods.end());
   EXPECT_EQ(unique.size(), methods.size()) << "RPC names must be unique across services";
   for (const std::string& m : methods) {
