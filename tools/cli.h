@@ -58,6 +58,7 @@ std::vector<Command> CaseCommands();
 std::vector<Command> DirectoryCommands();
 std::vector<Command> TriageCommands();
 std::vector<Command> TokenCommands();
+std::vector<Command> AuditCommands();
 
 // Calls the unary RPC `method` ("signpost.v1.CaseService.AcceptReferral")
 // with `request` and stores the answer in `*response` (whose type must

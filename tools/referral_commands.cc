@@ -19,7 +19,7 @@ ABSL_FLAG(std::string, reason, "", "withdraw, hold, error, retriage: the reason.
 ABSL_FLAG(std::string, status, "", "list: comma-separated statuses, e.g. RECEIVED,WITHDRAWN.");
 ABSL_FLAG(std::string, channel, "", "list: source channel, e.g. GP.");
 ABSL_FLAG(std::string, referrer, "", "list, watch: referrer ODS code.");
-ABSL_FLAG(int, page_size, 50, "list: page size.");
+ABSL_FLAG(int, page_size, 50, "list, audit person, audit list: page size.");
 ABSL_FLAG(bool, all, false, "list: follow page tokens to the end.");
 ABSL_FLAG(uint64_t, after, 0, "watch: resume after this event sequence.");
 ABSL_FLAG(std::string, referral, "", "watch: only this referral (id or reference).");

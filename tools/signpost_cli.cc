@@ -30,7 +30,7 @@ const std::vector<Command>& Commands() {
   static const auto* const kAll = [] {
     auto* all = new std::vector<Command>();
     for (auto group : {ReferralCommands(), TriageCommands(), DirectoryCommands(), CaseCommands(),
-                       TokenCommands()}) {
+                       TokenCommands(), AuditCommands()}) {
       all->insert(all->end(), group.begin(), group.end());
     }
     return all;

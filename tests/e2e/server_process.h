@@ -41,6 +41,7 @@
 #include "grpcpp/support/client_interceptor.h"
 #include "identity/jwks.h"
 #include "identity/tokens.h"
+#include "tests/e2e/call_recorder.h"
 
 extern char** environ;
 
@@ -215,6 +216,8 @@ class ServerProcess {
     args.SetInt("grpc.use_local_subchannel_pool", 1);
     std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> f;
     f.push_back(std::make_unique<BearerInterceptorFactory>(DevToken(roles, organisation, subject)));
+    if (recorder_ != nullptr)
+      f.push_back(std::make_unique<RecordingInterceptorFactory>(*recorder_));
     return grpc::experimental::CreateCustomChannelWithInterceptors(
         Address(), grpc::InsecureChannelCredentials(), args, std::move(f));
   }
@@ -222,8 +225,16 @@ class ServerProcess {
   std::shared_ptr<grpc::Channel> AnonymousChannel() const {
     grpc::ChannelArguments args;
     args.SetInt("grpc.use_local_subchannel_pool", 1);
-    return grpc::CreateCustomChannel(Address(), grpc::InsecureChannelCredentials(), args);
+    std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> f;
+    if (recorder_ != nullptr)
+      f.push_back(std::make_unique<RecordingInterceptorFactory>(*recorder_));
+    return grpc::experimental::CreateCustomChannelWithInterceptors(
+        Address(), grpc::InsecureChannelCredentials(), args, std::move(f));
   }
+  // Channels made from now on (ChannelAs, AnonymousChannel) record every
+  // call they make into `recorder` (which must outlive them).
+  void RecordCallsInto(CallRecorder* recorder) { recorder_ = recorder; }
+  const std::string& data_dir() const { return data_dir_; }
 
   grpc::health::v1::HealthCheckResponse::ServingStatus HealthStatus(const std::string& service,
                                                                     int timeout_seconds = 10) {
@@ -256,6 +267,7 @@ class ServerProcess {
   pid_t pid_ = -1;
   int port_ = 0;
   std::shared_ptr<grpc::Channel> channel_;
+  CallRecorder* recorder_ = nullptr;
 };
 
 }  // namespace signpost::testing
