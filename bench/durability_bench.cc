@@ -10,7 +10,10 @@
 //      stored referral, at 1, 4, 16 and 64 concurrent writers (group commit);
 //   3. Store::Apply of a new referral (record + 4 index entries + idempotency
 //      record + 3 events, one synced batch) at the same concurrency, with
-//      p50/p99/p99.9 latency and the ratio to (2).
+//      p50/p99/p99.9 latency and the ratio to (2);
+//   4. what the audit trail adds (issue 12): the same create with its audit
+//      entry in the batch, and a read's entry on its own (AppendAudit,
+//      synced), each with its ratio to (2).
 // The raw ceiling goes through storage::RawSyncWriter, so RocksDB stays
 // inside storage/.
 #include <fcntl.h>
@@ -126,6 +129,80 @@ std::pair<double, std::vector<double>> Run(const Options& o, int writers, Op one
   return {static_cast<double>(ops.load()) / elapsed, std::move(all)};
 }
 
+// An entry like the one a read of one referral leaves.
+v1::AuditEntry TypicalAuditEntry(const v1::Referral& r) {
+  v1::AuditEntry e;
+  e.mutable_actor()->set_user_id("hub-user-0001");
+  e.mutable_actor()->set_organisation("SPA01");
+  e.mutable_actor()->add_roles(v1::ROLE_CALL_HUB);
+  e.set_rpc("GetReferral");
+  e.set_action(v1::AUDIT_ACTION_READ);
+  e.set_purpose(v1::AUDIT_PURPOSE_TREATMENT);
+  e.set_outcome(v1::AUDIT_OUTCOME_SUCCESS);
+  auto* s = e.add_subjects();
+  s->set_person_id("P01JBENCHPERSON0000000000000");
+  s->set_nhs_number("9990000018");
+  auto* obj = e.add_objects();
+  obj->set_type("referral");
+  obj->set_id(r.referral_id());
+  e.set_subject_count(1);
+  return e;
+}
+
+// 4. The audit trail's cost, against the same run's raw ceiling.
+void AuditCosts(const Options& o, signpost::IdGenerator& ids, const std::vector<int>& concurrency,
+                const std::vector<double>& raw_rate) {
+  const std::string path = o.dir + "/signpost-bench-audit";
+  std::filesystem::remove_all(path);
+  auto store = signpost::storage::Store::Open({.data_dir = path});
+  if (!store.ok()) return;
+  std::atomic<int> seq{1 << 20};
+  for (size_t k = 0; k < concurrency.size(); ++k) {
+    const int w = concurrency[k];
+    auto [rate, lat] = Run(o, w, [&](int, int) {
+      v1::Referral r = TypicalReferral(ids, seq.fetch_add(1));
+      v1::ReferralEvent e;
+      e.set_referral_id(r.referral_id());
+      v1::AuditEntry entry = TypicalAuditEntry(r);
+      entry.set_action(v1::AUDIT_ACTION_CREATE);
+      auto outcome = (*store)->Apply(
+          {.referral =
+               signpost::storage::ReferralPut{.record = r,
+                                              .events = {e, e, e},
+                                              .idempotency_scope = "G85001",
+                                              .reference_candidates = {ids.NextReference()}},
+           .audit = {entry}});
+      return outcome.ok() && !outcome->replayed;
+    });
+    std::printf(
+        "Store referral create + audit entry writers=%-3d %8.0f referrals/s p50=%.0f us "
+        "p99=%.0f us  ratio to raw=%.2f\n",
+        w, rate, Percentile(lat, 0.5), Percentile(lat, 0.99), rate / raw_rate[k]);
+  }
+  const v1::AuditEntry read_entry = TypicalAuditEntry(TypicalReferral(ids, 0));
+  std::printf("typical audit entry: %zu bytes\n", read_entry.ByteSizeLong());
+  for (size_t k = 0; k < concurrency.size(); ++k) {
+    const int w = concurrency[k];
+    auto [rate, lat] = Run(o, w, [&](int, int) {
+      return (*store)->AppendAudit({read_entry}, signpost::storage::AuditDurability::kSynced).ok();
+    });
+    std::printf(
+        "Audit read entry (synced) writers=%-3d %8.0f entries/s p50=%.0f us p99=%.0f us  "
+        "ratio to raw=%.2f\n",
+        w, rate, Percentile(lat, 0.5), Percentile(lat, 0.99), rate / raw_rate[k]);
+  }
+  const auto t0 = Clock::now();
+  auto seal = (*store)->SealAudit();
+  const double seal_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+  if (seal.ok()) {
+    std::printf("SealAudit of %llu entries: %.1f ms (%.2f us per entry)\n",
+                static_cast<unsigned long long>(seal->entries()), seal_ms,
+                seal_ms * 1000 / std::max<double>(1, seal->entries()));
+  }
+  store->reset();
+  std::filesystem::remove_all(path);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -205,6 +282,7 @@ int main(int argc, char** argv) {
     store->reset();
     std::filesystem::remove_all(path);
   }
+  AuditCosts(o, ids, concurrency, raw_rate);
   std::printf("durability_bench: done\n");
   return 0;
 }
