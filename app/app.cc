@@ -23,7 +23,8 @@ App::App(const AppOptions& options, storage::Store& store, RuleRegistry& rules,
       triage_(deps_),
       directory_(directory != nullptr ? std::make_unique<DirectoryHandler>(deps_) : nullptr),
       audit_(store),
-      auditor_(store, clock) {}
+      auditor_(store, clock),
+      break_glass_(deps_) {}
 
 absl::StatusOr<std::unique_ptr<App>> App::Create(const AppOptions& options, storage::Store& store,
                                                  RuleRegistry& rules, DirectoryRegistry* directory,

@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "app/audit.h"
 #include "app/audit_handler.h"
+#include "app/break_glass.h"
 #include "app/case_handler.h"
 #include "app/caseloads.h"
 #include "app/deps.h"
@@ -46,6 +47,7 @@ class App {
   TriageHandler& triage() { return triage_; }
   DirectoryHandler* directory() { return directory_.get(); }
   AuditHandler& audit() { return audit_; }
+  BreakGlassHandler& break_glass() { return break_glass_; }
   Auditor& auditor() { return auditor_; }
   const AppDeps& deps() const { return deps_; }
 
@@ -64,6 +66,7 @@ class App {
   std::unique_ptr<DirectoryHandler> directory_;
   AuditHandler audit_;
   Auditor auditor_;
+  BreakGlassHandler break_glass_;
 };
 
 }  // namespace signpost::app

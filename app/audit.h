@@ -63,6 +63,9 @@ class AuditScope {
   // A change carrying this call's entry was committed.
   bool written() const { return written_; }
   void MarkWritten() { written_ = true; }
+  // The call is using a break-glass grant: its entries carry the reason
+  // and the purpose emergency treatment.
+  void NoteBreakGlass(std::string reason) { context_.break_glass_reason = std::move(reason); }
 
  private:
   AuditContext context_;

@@ -202,6 +202,7 @@ class Writer {
   void Merge(const MergePut& merge, Applied& out);
   void Directory(const Change& c);
   void Config(const Change& c);
+  void Grants(const std::vector<v1::BreakGlassGrant>& grants);
   void Audit(std::vector<v1::AuditEntry>& entries, Applied& out);
 
   // Writes the batch (synced, or for Store::AppendAudit's buffered
@@ -324,6 +325,12 @@ void Writer::Directory(const Change& c) {
   }
 }
 
+void Writer::Grants(const std::vector<v1::BreakGlassGrant>& grants) {
+  for (const v1::BreakGlassGrant& g : grants) {
+    batch_.Put(ColumnFamily::kPeople, keys::BreakGlass(g.user_id(), g.person_id()), g);
+  }
+}
+
 void Writer::Config(const Change& c) {
   if (c.rules) batch_.Put(ColumnFamily::kMeta, std::string(keys::kActiveRules), *c.rules);
   for (const auto& [key, value] : c.meta) batch_.Put(ColumnFamily::kMeta, key, value);
@@ -378,6 +385,7 @@ absl::StatusOr<Applied> Store::Apply(Change change) {
   if (change.merge) w.Merge(*change.merge, out);
   w.Directory(change);
   w.Config(change);
+  w.Grants(change.grants);
   w.Audit(change.audit, out);
   SP_RETURN_IF_ERROR(w.Commit());
   return out;

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "signpost/v1/access.pb.h"
 #include "signpost/v1/audit.pb.h"
 #include "signpost/v1/directory.pb.h"
 #include "signpost/v1/person.pb.h"
@@ -84,6 +85,9 @@ struct Change {
   std::vector<CandidatePut> candidates;
   // Also gives both people a timeline entry.
   std::optional<MergePut> merge;
+  // Break-glass grants, each replacing the user's earlier one for the
+  // person.
+  std::vector<signpost::v1::BreakGlassGrant> grants;
   // Notes and MDT meetings for people's timelines (occurred_at, person_id
   // and the entry set; storage numbers them).
   std::vector<signpost::v1::TimelineEntry> journal;

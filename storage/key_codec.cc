@@ -215,6 +215,9 @@ std::string Service(std::string_view id) { return Tagged(kServicePrefix, id, fal
 std::string Team(std::string_view id) { return Tagged(kTeamPrefix, id, false); }
 std::string CaseManager(std::string_view id) { return Tagged(kCaseManagerPrefix, id, false); }
 std::string Merge(std::string_view merge_id) { return Tagged('G', merge_id, false); }
+std::string BreakGlass(std::string_view user_id, std::string_view person_id) {
+  return Tagged('B', user_id, true) + std::string(person_id);
+}
 
 }  // namespace keys
 }  // namespace signpost::storage

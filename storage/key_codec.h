@@ -32,6 +32,7 @@
 //                'A' <person:esc> <version:u64be>       -> AssessmentVersion
 //                'D' <candidate_id>                     -> DuplicateCandidate
 //                'G' <merge_id>                         -> MergeRecord
+//                'B' <user:esc> <person_id>             -> BreakGlassGrant (the latest)
 //   journal:     <seq:u64be>                            -> TimelineEntry (notes,
 //                     MDT meetings, assessment versions, merges)
 //   directory:   'S' <id> / 'T' <id> / 'M' <id>         -> service / team / case manager
@@ -159,6 +160,7 @@ inline constexpr char kCaseManagerPrefix = 'M';
 inline constexpr std::string_view kActiveRules = "rules/active";
 std::string Candidate(std::string_view candidate_id);
 std::string Merge(std::string_view merge_id);
+std::string BreakGlass(std::string_view user_id, std::string_view person_id);
 
 }  // namespace keys
 }  // namespace signpost::storage

@@ -200,4 +200,15 @@ absl::StatusOr<std::vector<v1::TimelineEntry>> Store::ReadTimeline(
   return out;
 }
 
+absl::StatusOr<std::optional<v1::BreakGlassGrant>> Store::GetBreakGlass(
+    std::string_view user_id, std::string_view person_id) const {
+  SP_ASSIGN_OR_RETURN(
+      std::optional<std::string> raw,
+      ReadRaw(impl_->db, ColumnFamily::kPeople, keys::BreakGlass(user_id, person_id)));
+  if (!raw) return std::optional<v1::BreakGlassGrant>();
+  SP_ASSIGN_OR_RETURN(v1::BreakGlassGrant g,
+                      ParseStored<v1::BreakGlassGrant>(*raw, "break-glass grant"));
+  return std::optional<v1::BreakGlassGrant>(std::move(g));
+}
+
 }  // namespace signpost::storage

@@ -166,6 +166,9 @@ class Store {
   [[nodiscard]] absl::StatusOr<CandidatePage> ListPendingCandidates(std::string_view after_id,
                                                                     int limit) const;
   [[nodiscard]] absl::StatusOr<signpost::v1::MergeRecord> GetMerge(std::string_view merge_id) const;
+  // The user's latest break-glass grant for the person (expired or not).
+  [[nodiscard]] absl::StatusOr<std::optional<signpost::v1::BreakGlassGrant>> GetBreakGlass(
+      std::string_view user_id, std::string_view person_id) const;
   // Timeline entries of all `person_ids` with sequence > after, in
   // sequence order, at most `limit`. Referral events are read from the
   // event log, the rest from the journal.

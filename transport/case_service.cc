@@ -39,8 +39,28 @@ auto AsPartner(const Request& request, const router::Caller& who, Call call)
 }  // namespace
 
 CaseServiceImpl::CaseServiceImpl(app::CaseHandler& cases, app::LifecycleHandler& lifecycle,
-                                 app::ReferralHandler& referrals, const CallGate& gate)
-    : cases_(cases), lifecycle_(lifecycle), referrals_(referrals), gate_(gate) {}
+                                 app::ReferralHandler& referrals,
+                                 app::BreakGlassHandler& break_glass, const CallGate& gate)
+    : cases_(cases),
+      lifecycle_(lifecycle),
+      referrals_(referrals),
+      break_glass_(break_glass),
+      gate_(gate) {}
+
+bool CaseServiceImpl::OnTeam(const router::Caller& who, const v1::Referral& referral) const {
+  return router::CheckTeamRelationship(who, referral).ok();
+}
+
+absl::Status CaseServiceImpl::UnderBreakGlass(const router::Caller& who,
+                                              const std::string& person_id,
+                                              absl::Status denied) const {
+  absl::StatusOr<std::optional<v1::BreakGlassGrant>> grant =
+      break_glass_.Active(who.user_id, person_id);
+  if (!grant.ok() || !grant->has_value()) return denied;
+  if (app::AuditScope* scope = app::AuditScope::Current())
+    scope->NoteBreakGlass((*grant)->reason());
+  return absl::OkStatus();
+}
 
 absl::Status CaseServiceImpl::RelatedToReferral(const router::Caller& who,
                                                 const std::string& referral_id) const {
@@ -48,8 +68,8 @@ absl::Status CaseServiceImpl::RelatedToReferral(const router::Caller& who,
   v1::GetReferralRequest get;
   get.set_referral_id(referral_id);
   absl::StatusOr<v1::Referral> referral = referrals_.Get(get);
-  if (!referral.ok()) return absl::OkStatus();
-  return router::CheckTeamRelationship(who, *referral);
+  if (!referral.ok() || OnTeam(who, *referral)) return absl::OkStatus();
+  return UnderBreakGlass(who, referral->person_id(), router::CheckTeamRelationship(who, *referral));
 }
 
 absl::Status CaseServiceImpl::RelatedToPerson(const router::Caller& who,
@@ -60,10 +80,28 @@ absl::Status CaseServiceImpl::RelatedToPerson(const router::Caller& who,
   absl::StatusOr<v1::GetPersonResponse> person = cases_.GetPerson(get);
   if (!person.ok()) return absl::OkStatus();
   for (const std::string& id : person->referral_ids()) {
-    if (RelatedToReferral(who, id).ok()) return absl::OkStatus();
+    v1::GetReferralRequest one;
+    one.set_referral_id(id);
+    absl::StatusOr<v1::Referral> referral = referrals_.Get(one);
+    if (referral.ok() && OnTeam(who, *referral)) return absl::OkStatus();
   }
-  return absl::PermissionDeniedError(
-      "no legitimate relationship: none of this person's referrals is with your team or caseload");
+  return UnderBreakGlass(
+      who, person->person().person_id(),
+      absl::PermissionDeniedError("no legitimate relationship: none of this person's referrals is "
+                                  "with your team or caseload (a clinician may break glass, with "
+                                  "a reason)"));
+}
+
+grpc::ServerUnaryReactor* CaseServiceImpl::BreakGlass(grpc::CallbackServerContext* ctx,
+                                                      const v1::BreakGlassRequest* request,
+                                                      v1::BreakGlassGrant* response) {
+  return RunUnaryInto(
+      ctx, gate_, "BreakGlass", request, response, [this, request](const router::Caller& who) {
+        return AsStaff(*request, who, &v1::BreakGlassRequest::mutable_by,
+                       [this, &who](const auto& r) -> decltype(break_glass_.Grant(r, "")) {
+                         return break_glass_.Grant(r, who.organisation);
+                       });
+      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::GetPerson(grpc::CallbackServerContext* ctx,

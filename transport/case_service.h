@@ -5,6 +5,7 @@
 #ifndef SIGNPOST_TRANSPORT_CASE_SERVICE_H_
 #define SIGNPOST_TRANSPORT_CASE_SERVICE_H_
 
+#include "app/break_glass.h"
 #include "app/case_handler.h"
 #include "app/lifecycle_handler.h"
 #include "app/referral_handler.h"
@@ -17,9 +18,15 @@ class CaseServiceImpl final : public signpost::v1::CaseService::CallbackService 
  public:
   // References must outlive the service.
   // `referrals` is read to check team staff's relationship with a record
-  // (router/access/binding.h) before a command or read runs.
+  // (router/access/binding.h) before a command or read runs; outside one,
+  // an unexpired break-glass grant of the caller's stands in for it.
   CaseServiceImpl(app::CaseHandler& cases, app::LifecycleHandler& lifecycle,
-                  app::ReferralHandler& referrals, const CallGate& gate);
+                  app::ReferralHandler& referrals, app::BreakGlassHandler& break_glass,
+                  const CallGate& gate);
+
+  grpc::ServerUnaryReactor* BreakGlass(grpc::CallbackServerContext* ctx,
+                                       const signpost::v1::BreakGlassRequest* request,
+                                       signpost::v1::BreakGlassGrant* response) override;
 
   grpc::ServerUnaryReactor* GetPerson(grpc::CallbackServerContext* ctx,
                                       const signpost::v1::GetPersonRequest* request,
@@ -103,14 +110,21 @@ class CaseServiceImpl final : public signpost::v1::CaseService::CallbackService 
 
  private:
   // OK when `who` needs no relationship or has one with the referral (or
-  // the person, through any of their referrals). A record that cannot be
-  // read is left to the command to report.
+  // the person, through any of their referrals), or holds an unexpired
+  // break-glass grant for the person (the call's audit entry then carries
+  // its reason). A record that cannot be read is left to the command to
+  // report.
   absl::Status RelatedToReferral(const router::Caller& who, const std::string& referral_id) const;
   absl::Status RelatedToPerson(const router::Caller& who, const std::string& person_id) const;
+  bool OnTeam(const router::Caller& who, const signpost::v1::Referral& referral) const;
+  // `denied`, unless `who` holds a break-glass grant for the person.
+  absl::Status UnderBreakGlass(const router::Caller& who, const std::string& person_id,
+                               absl::Status denied) const;
 
   app::CaseHandler& cases_;
   app::LifecycleHandler& lifecycle_;
   app::ReferralHandler& referrals_;
+  app::BreakGlassHandler& break_glass_;
   const CallGate& gate_;
 };
 

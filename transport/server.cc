@@ -35,7 +35,7 @@ class ServerImpl final : public SignpostServer {
         service_(app.referrals(), hub_, gate_, {.max_watch_streams = options.max_watch_streams}),
         triage_service_(app.triage(), gate_),
         directory_service_(*app.directory(), gate_),
-        case_service_(app.cases(), app.lifecycle(), app.referrals(), gate_),
+        case_service_(app.cases(), app.lifecycle(), app.referrals(), app.break_glass(), gate_),
         audit_service_(app.audit(), gate_) {
     app.deps().store.events().SetListener([this](uint64_t visible) { hub_.Publish(visible); });
   }

@@ -28,8 +28,8 @@ RoleSet Everyone() {
           kPartner, kCommissioner, kAdmin, kSafety, v1::ROLE_AUDITOR};
 }
 
-const std::array<MethodPolicy, 47>& Table() {
-  static const std::array<MethodPolicy, 47> kTable = {{
+const std::array<MethodPolicy, 48>& Table() {
+  static const std::array<MethodPolicy, 48> kTable = {{
       // ReferralService.
       {"SubmitReferral", {kSystem, kHub}, true},
       {"GetReferral", {kSystem, kHub, kDuty, kCase, kLead}, true},
@@ -60,6 +60,9 @@ const std::array<MethodPolicy, 47>& Table() {
       {"GetAssessment", Clinical(), true},
       {"ListAssessmentVersions", {kDuty, kCase, kLead}, true},
       {"UpdateAssessment", {kDuty, kCase}, true},
+      // Outside a relationship, a clinician may break glass (audited,
+      // time-limited, alerted). SPA staff are not limited, so need not.
+      {"BreakGlass", {kCase, kLead}, true},
       // CaseService: the lifecycle.
       {"AcceptReferral", {kCase, kLead}, true},
       {"DeclineReferral", {kDuty, kCase, kLead}, true},

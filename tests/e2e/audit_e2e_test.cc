@@ -122,7 +122,8 @@ class AuditE2eTest : public ::testing::Test {
 };
 
 TEST_F(AuditE2eTest, EveryCallOnPersonDataHasExactlyOneEntryInOrder) {
-  auto gp = v1::ReferralService::NewStub(server_.ChannelAs({"referrer_system"}, "G85001", "gp-system"));
+  auto gp =
+      v1::ReferralService::NewStub(server_.ChannelAs({"referrer_system"}, "G85001", "gp-system"));
   auto hub = v1::CaseService::NewStub(server_.ChannelAs({"call_hub"}, "SPA01", "hub-1"));
   // A referral, its replay, and the referrer reading it back.
   v1::SubmitReferralResponse submitted;
@@ -205,7 +206,8 @@ TEST_F(AuditE2eTest, EveryCallOnPersonDataHasExactlyOneEntryInOrder) {
 }
 
 TEST_F(AuditE2eTest, ASubjectAccessReportListsWhoAccessedTheRecord) {
-  auto gp = v1::ReferralService::NewStub(server_.ChannelAs({"referrer_system"}, "G85001", "gp-system"));
+  auto gp =
+      v1::ReferralService::NewStub(server_.ChannelAs({"referrer_system"}, "G85001", "gp-system"));
   v1::SubmitReferralResponse submitted;
   ASSERT_TRUE(gp->SubmitReferral(CallContext().get(), ValidGpReferral("sar-1"), &submitted).ok());
   auto hub = v1::CaseService::NewStub(server_.ChannelAs({"call_hub"}, "SPA01", "hub-7"));
@@ -235,9 +237,55 @@ TEST_F(AuditE2eTest, ASubjectAccessReportListsWhoAccessedTheRecord) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
+TEST_F(AuditE2eTest, BreakGlassOpensOnePersonsRecordWithAReasonAndIsAuditedAsEmergency) {
+  auto gp = v1::ReferralService::NewStub(server_.ChannelAs({"referrer_system"}, "G85001", "gp-1"));
+  v1::SubmitReferralResponse submitted;
+  ASSERT_TRUE(gp->SubmitReferral(CallContext().get(), ValidGpReferral("bg-1"), &submitted).ok());
+  // A case manager of a team the referral was not routed to.
+  ASSERT_NE(submitted.referral().routing().team_id(), "team-elsewhere");
+  auto outsider = v1::CaseService::NewStub(
+      server_.ChannelAs({"case_manager"}, "team-elsewhere", "cm-outsider"));
+  v1::GetPersonRequest person;
+  person.set_person_id(kNhs);
+  v1::GetPersonResponse found;
+  EXPECT_EQ(outsider->GetPerson(CallContext().get(), person, &found).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_FALSE(found.has_person());
+  v1::BreakGlassRequest glass;
+  glass.set_person_id(kNhs);
+  v1::BreakGlassGrant grant;
+  EXPECT_EQ(outsider->BreakGlass(CallContext().get(), glass, &grant).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT)
+      << "no reason, no access";
+  glass.set_reason("Brought to A&E by police; need risk history before assessment");
+  ASSERT_TRUE(outsider->BreakGlass(CallContext().get(), glass, &grant).ok());
+  EXPECT_EQ(grant.user_id(), "cm-outsider");
+  ASSERT_TRUE(outsider->GetPerson(CallContext().get(), person, &found).ok());
+  EXPECT_EQ(found.person().nhs_number(), kNhs);
+  // Another outsider has no grant.
+  auto other =
+      v1::CaseService::NewStub(server_.ChannelAs({"case_manager"}, "team-elsewhere", "cm-other"));
+  EXPECT_EQ(other->GetPerson(CallContext().get(), person, &found).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  std::vector<std::string> said;
+  for (const auto& e : Trail()) {
+    if (e.actor().user_id() != "cm-outsider") continue;
+    said.push_back(Said(e) + " " + v1::AuditPurpose_Name(e.purpose()) + " " +
+                   e.break_glass_reason());
+  }
+  const std::string reason = glass.reason();
+  EXPECT_EQ(said, (std::vector<std::string>{
+                      "GetPerson DENIED AUDIT_PURPOSE_TREATMENT ",
+                      "BreakGlass FAILED AUDIT_PURPOSE_TREATMENT ",
+                      "BreakGlass SUCCESS AUDIT_PURPOSE_EMERGENCY_TREATMENT " + reason,
+                      "GetPerson SUCCESS AUDIT_PURPOSE_EMERGENCY_TREATMENT " + reason}));
+}
+
 TEST_F(AuditE2eTest, AnEntryEditedInTheDataFilesIsFoundByVerify) {
   auto hub = v1::CaseService::NewStub(server_.ChannelAs({"call_hub"}, "SPA01", "hub-1"));
-  auto gp = v1::ReferralService::NewStub(server_.ChannelAs({"referrer_system"}, "G85001", "gp-system"));
+  auto gp =
+      v1::ReferralService::NewStub(server_.ChannelAs({"referrer_system"}, "G85001", "gp-system"));
   v1::SubmitReferralResponse submitted;
   ASSERT_TRUE(gp->SubmitReferral(CallContext().get(), ValidGpReferral("edit-1"), &submitted).ok());
   v1::GetPersonRequest person;
