@@ -7,6 +7,7 @@
 #include "app/log.h"
 #include "common/status_macros.h"
 #include "proto/signpost/proto_time.h"
+#include "router/nhs_number.h"
 
 namespace signpost::app {
 namespace {
@@ -35,6 +36,8 @@ class Collector {
   std::set<std::pair<std::string, std::string>> objects_;
 };
 
+bool LooksLikeNhsNumber(const std::string& v) { return router::ParseNhsNumber(v).ok(); }
+
 // Fields that name a person other than the record's own subject.
 bool IsOtherPerson(std::string_view name) {
   return name == "matched_person_id" || name == "surviving_person_id" ||
@@ -62,7 +65,10 @@ void Collector::Field(const pb::Message& m, const pb::FieldDescriptor* f, int de
     const std::string v = f->is_repeated() ? r->GetRepeatedString(m, f, i) : r->GetString(m, f);
     if (v.empty()) continue;
     const std::string& name = f->name();
-    if (name == "person_id") {
+    if (name == "person_id" && LooksLikeNhsNumber(v)) {
+      // Requests may name a person by NHS number in person_id.
+      nhs = *router::ParseNhsNumber(v);
+    } else if (name == "person_id") {
       person = v;
     } else if (name == "nhs_number") {
       nhs = v;
@@ -240,12 +246,17 @@ absl::Status Auditor::RecordCall(const AuditScope& scope, const pb::Message* req
 }
 
 void Auditor::RecordRefusal(const router::Caller* caller, std::string_view rpc,
-                            const absl::Status& status) {
+                            const absl::Status& status, const pb::Message* request) {
   AuditContext context{.rpc = std::string(rpc)};
   if (caller != nullptr) context.caller = *caller;
   v1::AuditEntry e = Base(context, clock_.Now());
   e.set_action(ReadActionOf(rpc));
   SetOutcome(status, e);
+  if (request != nullptr) {
+    Collector found;
+    found.Walk(*request);
+    std::move(found).Into(e);
+  }
   absl::Status st =
       store_.AppendAudit({std::move(e)}, storage::AuditDurability::kBuffered).status();
   if (!st.ok()) LogError("could not record a refused call", {{"method", std::string(rpc)}});

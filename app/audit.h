@@ -104,9 +104,10 @@ class Auditor {
                                         const absl::Status& status);
   // A call refused before it ran (UNAUTHENTICATED, PERMISSION_DENIED):
   // buffered, since it disclosed nothing. `caller` is null when the
-  // caller could not be authenticated.
-  void RecordRefusal(const router::Caller* caller, std::string_view rpc,
-                     const absl::Status& status);
+  // caller could not be authenticated; the subjects `request` names (may
+  // be null) are recorded, so a subject access report lists attempts.
+  void RecordRefusal(const router::Caller* caller, std::string_view rpc, const absl::Status& status,
+                     const google::protobuf::Message* request = nullptr);
 
  private:
   storage::Store& store_;

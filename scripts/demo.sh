@@ -120,3 +120,22 @@ echo "The GP system reading the person's holistic record (only SPA and team staf
 signpost_as gp case person "999 000 0018" 2>&1 | head -1 || true
 echo "Call-hub staff activating a rule set (only the clinical safety officer may):"
 signpost_as hub rules activate "$root/deploy/rules/triage.textproto" 2>&1 | head -1 || true
+
+step "A case manager from another team is refused Sam's record; in an emergency they break glass"
+signpost_as outsider case person "999 000 0018" 2>&1 | head -1 || true
+signpost_as outsider case break-glass "999 000 0018" \
+  --reason="Seen in A&E tonight after an overdose; need the risk history" \
+  | grep -E '"(user_id|reason|expires_at|alert_referral_id)"'
+signpost_as outsider case person "999 000 0018" | grep -E '"(person_id|assessment_version)"' | head -2
+
+step "The auditor: who has accessed Sam's record (a subject access report), and the chain verifies"
+signpost_as auditor audit person "999 000 0018" --page_size=500 | python3 -c '
+import json, sys
+for e in json.load(sys.stdin).get("entries", []):
+    a = e.get("actor", {})
+    who = "signpost" if a.get("internal") else (a.get("user_id") or a.get("certificate_subject") or "?") + "@" + a.get("organisation", "")
+    why = e.get("purpose", "").replace("AUDIT_PURPOSE_", "").lower()
+    glass = " (break-glass: " + e["break_glass_reason"] + ")" if e.get("break_glass_reason") else ""
+    print("  %6s  %s  %-22s %-28s %s%s" % (e["sequence"], e["recorded_at"][:19], e["rpc"], who, why, glass))
+' | tail -12
+signpost_as auditor audit verify | grep -E '"(intact|sealed_through)"'

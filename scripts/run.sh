@@ -53,6 +53,8 @@ mint cm-pcn-mh-practitioners-1 team-pcn-mh-practitioners case_manager cm
 mint duty-demo SPA01 duty_clinician duty
 mint cso-demo SPA01 clinical_safety_officer cso
 mint lead-demo team-pcn-mh-practitioners team_lead lead
+mint cm-crisis-demo team-elsewhere case_manager outsider
+mint auditor-demo SPA01 auditor auditor
 
 # For the README's examples: `. data/demo.env` then `signpost get "$GP_REF"`
 # (as call-hub staff), or `signpost_as cm case caseload cm-demo`.
@@ -76,6 +78,6 @@ fi
 echo
 echo "Signpost is serving on localhost:$port (TLS, development identity) with data in $data"
 echo "(log: $data/server.log). In another terminal:"
-echo "  . $data/demo.env && signpost --help        # as call-hub staff; signpost_as gp|hub|cm|lead|duty|cso|nobody ..."
+echo "  . $data/demo.env && signpost --help        # as call-hub staff; signpost_as gp|hub|cm|lead|duty|cso|outsider|auditor|nobody ..."
 echo "Ctrl-C here stops it."
 wait $server

@@ -73,6 +73,12 @@ bool SetEnum(Message& m, const char* field, const std::string& value) {
 
 int Person(const Context& c) { return Request(c, "GetPerson", "person_id"); }
 int Timeline(const Context& c) { return Request(c, "GetTimeline", "person_id"); }
+int BreakGlass(const Context& c) {
+  return Request(c, "BreakGlass", "person_id", [](Message& m) {
+    static_cast<v1::BreakGlassRequest&>(m).set_reason(absl::GetFlag(FLAGS_reason));
+    return true;
+  });
+}
 int Assessment(const Context& c) { return Request(c, "GetAssessment", "person_id"); }
 int Assessments(const Context& c) { return Request(c, "ListAssessmentVersions", "person_id"); }
 int Duplicates(const Context& c) { return Request(c, "ListPossibleDuplicates", ""); }
@@ -191,6 +197,9 @@ int PartnerOutcome(const Context& c) {
 std::vector<Command> CaseCommands() {
   return {
       {"case person", "ID_OR_NHS", "A person's record (follows merges).", Person, 1, 1},
+      {"case break-glass", "ID_OR_NHS --reason=TEXT",
+       "Emergency access to a person's record outside your team: an hour, audited, alerted.",
+       BreakGlass, 1, 1},
       {"case timeline", "ID_OR_NHS", "Everything that happened to the person, in order.", Timeline,
        1, 1},
       {"case assessment", "ID_OR_NHS", "The latest holistic assessment.", Assessment, 1, 1},

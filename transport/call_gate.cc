@@ -26,17 +26,18 @@ std::string Authorization(const grpc::ServerContextBase* ctx) {
 }  // namespace
 
 absl::StatusOr<router::Caller> CallGate::Admit(const grpc::ServerContextBase* ctx,
-                                               const char* method) const {
+                                               const char* method,
+                                               const google::protobuf::Message* request) const {
   const std::string authorization = Authorization(ctx);
   const std::string subject = CertificateSubject(ctx);
   absl::StatusOr<router::Caller> caller = authenticator_.Authenticate(
       {.authorization = authorization, .certificate_subject = subject}, clock_.Now());
   if (!caller.ok()) {
-    auditor_.RecordRefusal(nullptr, method, caller.status());
+    auditor_.RecordRefusal(nullptr, method, caller.status(), request);
     return caller.status();
   }
   if (absl::Status allowed = router::AuthoriseCall(*caller, method); !allowed.ok()) {
-    auditor_.RecordRefusal(caller->authenticated() ? &*caller : nullptr, method, allowed);
+    auditor_.RecordRefusal(caller->authenticated() ? &*caller : nullptr, method, allowed, request);
     return allowed;
   }
   return caller;

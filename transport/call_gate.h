@@ -32,9 +32,11 @@ class CallGate {
       : pool_(pool), authenticator_(authenticator), auditor_(auditor), clock_(clock) {}
 
   // Who is calling `method`, if they may call it at all. A refusal is
-  // audited before it is returned.
-  [[nodiscard]] absl::StatusOr<router::Caller> Admit(const grpc::ServerContextBase* ctx,
-                                                     const char* method) const;
+  // audited before it is returned, naming the people `request` (may be
+  // null) asked about.
+  [[nodiscard]] absl::StatusOr<router::Caller> Admit(
+      const grpc::ServerContextBase* ctx, const char* method,
+      const google::protobuf::Message* request = nullptr) const;
 
   // The audit context of an admitted call.
   app::AuditContext AuditContextFor(const char* method, const router::Caller& who) const;

@@ -263,7 +263,7 @@ grpc::ServerWriteReactor<v1::ReferralEvent>* ReferralServiceImpl::WatchReferrals
     grpc::CallbackServerContext* ctx, const v1::WatchReferralsRequest* request) {
   open_watches_.fetch_add(1);
   auto* reactor = new WatchReactor(handler_, hub_, gate_, open_watches_, options_.watch_batch);
-  absl::StatusOr<router::Caller> caller = gate_.Admit(ctx, "WatchReferrals");
+  absl::StatusOr<router::Caller> caller = gate_.Admit(ctx, "WatchReferrals", request);
   if (!caller.ok()) {
     app::LogRpc("WatchReferrals", "", "", caller.status(), absl::ZeroDuration());
     reactor->Refuse(ToGrpcStatus(caller.status()));

@@ -55,7 +55,7 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* ctx, const CallG
   const absl::Time start = absl::Now();
   // Only log request ids of a safe shape; anything else may be garbage.
   if (!router::IsValidRequestId(request_id)) request_id.clear();
-  absl::StatusOr<router::Caller> caller = gate.Admit(ctx, method);
+  absl::StatusOr<router::Caller> caller = gate.Admit(ctx, method, request);
   if (!caller.ok()) {
     app::LogRpc(method, request_id, "", caller.status(), absl::Now() - start);
     reactor->Finish(ToGrpcStatus(caller.status()));

@@ -30,7 +30,6 @@ using ::signpost::testing::CallContext;
 using ::signpost::testing::RecordedCall;
 using ::signpost::testing::ValidGpReferral;
 using ::testing::Contains;
-using ::testing::IsEmpty;
 
 constexpr char kNhs[] = "9990000018";
 
@@ -202,7 +201,10 @@ TEST_F(AuditE2eTest, EveryCallOnPersonDataHasExactlyOneEntryInOrder) {
   EXPECT_EQ(trail[8].outcome(), v1::AUDIT_OUTCOME_DENIED);
   EXPECT_EQ(trail[8].status_code(), "UNAUTHENTICATED");
   EXPECT_TRUE(trail[8].actor().user_id().empty());
-  EXPECT_THAT(trail[8].subjects(), IsEmpty()) << "a refusal at the gate discloses nothing";
+  // A refused attempt names whom it asked about, for the subject access
+  // report (the caller is told nothing).
+  ASSERT_EQ(trail[8].subjects_size(), 1);
+  EXPECT_EQ(trail[8].subjects(0).nhs_number(), kNhs);
 }
 
 TEST_F(AuditE2eTest, ASubjectAccessReportListsWhoAccessedTheRecord) {
@@ -215,6 +217,11 @@ TEST_F(AuditE2eTest, ASubjectAccessReportListsWhoAccessedTheRecord) {
   person.set_person_id(kNhs);
   v1::GetPersonResponse found;
   ASSERT_TRUE(hub->GetPerson(CallContext().get(), person, &found).ok());
+  // A refused attempt is listed too.
+  auto commissioner =
+      v1::CaseService::NewStub(server_.ChannelAs({"commissioner"}, "ICB01", "comm-1"));
+  EXPECT_EQ(commissioner->GetPerson(CallContext().get(), person, &found).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
   // Someone else's record: not in this person's report.
   v1::SubmitReferralRequest other = ValidGpReferral("sar-2");
   other.mutable_submission()->mutable_person()->set_nhs_number("9434765919");
@@ -229,7 +236,8 @@ TEST_F(AuditE2eTest, ASubjectAccessReportListsWhoAccessedTheRecord) {
   for (const auto& e : report.entries()) {
     if (!e.actor().internal()) who.push_back(e.rpc() + " " + e.actor().organisation());
   }
-  EXPECT_EQ(who, (std::vector<std::string>{"SubmitReferral G85001", "GetPerson SPA01"}));
+  EXPECT_EQ(who, (std::vector<std::string>{"SubmitReferral G85001", "GetPerson SPA01",
+                                           "GetPerson ICB01"}));
   // Only auditors may ask.
   auto not_auditor =
       v1::AuditService::NewStub(server_.ChannelAs({"duty_clinician"}, "SPA01", "duty-1"));
