@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
 #include "app/log.h"
 #include "common/status_macros.h"
 #include "proto/signpost/proto_time.h"
@@ -82,13 +84,45 @@ void Collector::Field(const pb::Message& m, const pb::FieldDescriptor* f, int de
   }
 }
 
+bool IsNamingField(std::string_view name) {
+  return name == "person_id" || name == "nhs_number" || name == "claimed_nhs_number" ||
+         IsOtherPerson(name) || !ObjectType(name).empty();
+}
+
+bool MayName(const pb::Descriptor* d);
+
+// Whether a field can hold a subject or object, itself or below.
+bool Relevant(const pb::FieldDescriptor* f) {
+  if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_STRING) return IsNamingField(f->name());
+  return f->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE && MayName(f->message_type());
+}
+
+// Whether messages of type `d` can hold a subject or object (memoised:
+// the walk skips stories, triage and routing detail).
+bool MayName(const pb::Descriptor* d) {
+  static absl::Mutex mu;
+  static auto* memo = new absl::flat_hash_map<const pb::Descriptor*, bool>();
+  {
+    absl::MutexLock lock(&mu);
+    if (auto it = memo->find(d); it != memo->end()) return it->second;
+    (*memo)[d] = true;  // while deciding (recursive types): walk rather than miss
+  }
+  bool may = false;
+  for (int i = 0; i < d->field_count() && !may; ++i) may = Relevant(d->field(i));
+  absl::MutexLock lock(&mu);
+  (*memo)[d] = may;
+  return may;
+}
+
 void Collector::Walk(const pb::Message& m, int depth) {
   if (depth > kMaxDepth) return;
   std::vector<const pb::FieldDescriptor*> fields;
   m.GetReflection()->ListFields(m, &fields);
   std::string person;
   std::string nhs;
-  for (const pb::FieldDescriptor* f : fields) Field(m, f, depth, person, nhs);
+  for (const pb::FieldDescriptor* f : fields) {
+    if (Relevant(f)) Field(m, f, depth, person, nhs);
+  }
   if (!person.empty() || !nhs.empty()) Subject(person, nhs);
 }
 

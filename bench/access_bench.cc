@@ -8,10 +8,13 @@
 // of a development issuer token - the first use of a token is the full
 // check (header parse, key pick, libjwt + OpenSSL signature, claims), later
 // uses find it remembered and check only its times. BM_AuthoriseCall: the
-// role gate's table lookup.
+// role gate's table lookup. BM_AuditEntryForChange: building a write's
+// audit entry (docs/BENCHMARKS.md; the entry's write is measured by
+// durability_bench).
 #include <string>
 
 #include "absl/time/clock.h"
+#include "app/audit.h"
 #include "benchmark/benchmark.h"
 #include "identity/authenticator.h"
 #include "identity/jwks.h"
@@ -69,6 +72,30 @@ void BM_AuthoriseCall(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_AuthoriseCall);
+
+// Building a write's audit entry: the caller from the call's scope, and
+// subjects and objects found by field name in a referral with its triage
+// and routing (the reflection walk every audited call makes).
+void BM_AuditEntryForChange(benchmark::State& state) {
+  v1::Referral r;
+  r.set_referral_id("01JBENCHREFERRAL0000000000");
+  r.set_person_id("P01JBENCHPERSON00000000000");
+  r.mutable_submission()->mutable_person()->set_nhs_number("9990000018");
+  r.mutable_submission()->set_story(std::string(2000, 's'));
+  for (int i = 0; i < 6; ++i) r.mutable_triage()->add_fired_rules()->set_rule_id("rule");
+  for (int i = 0; i < 10; ++i)
+    r.mutable_routing()->add_candidates()->mutable_service()->set_id("s");
+  signpost::storage::Change change;
+  change.referral = signpost::storage::ReferralPut{.record = r};
+  signpost::app::AuditScope scope(
+      {.caller = {.user_id = "u", .organisation = "SPA01", .roles = {v1::ROLE_CALL_HUB}},
+       .rpc = "SubmitReferral"});
+  const absl::Time now = absl::Now();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(signpost::app::EntryForChange(change, now, "bench"));
+  }
+}
+BENCHMARK(BM_AuditEntryForChange)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

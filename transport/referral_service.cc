@@ -200,6 +200,7 @@ grpc::ServerUnaryReactor* ReferralServiceImpl::SubmitReferral(
                     auto result = handler_.Submit(std::move(bound));
                     if (!result.ok()) return Outcome{result.status(), ""};
                     *response = std::move(*result);
+                    router::LimitSubmitResponse(who, *response);
                     return Outcome{absl::OkStatus(), response->referral().referral_id()};
                   });
 }

@@ -29,6 +29,13 @@ bool ActsOnlyForOwnOrganisation(const Caller& caller) {
                                    v1::ROLE_CASE_MANAGER, v1::ROLE_TEAM_LEAD});
 }
 
+void LimitSubmitResponse(const Caller& caller, v1::SubmitReferralResponse& response) {
+  if (!ActsOnlyForOwnOrganisation(caller)) return;
+  response.clear_earlier_assessment();
+  response.clear_assessment();
+  response.clear_possible_duplicates();
+}
+
 absl::Status BindReferrer(const Caller& caller, v1::ReferralSubmission& submission) {
   if (!ActsOnlyForOwnOrganisation(caller)) return absl::OkStatus();
   return Bind(*submission.mutable_referrer()->mutable_ods_code(), caller.organisation,

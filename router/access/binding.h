@@ -22,6 +22,7 @@
 #include "router/access/caller.h"
 #include "signpost/v1/person.pb.h"
 #include "signpost/v1/referral.pb.h"
+#include "signpost/v1/referral_service.pb.h"
 
 namespace signpost::router {
 
@@ -36,6 +37,12 @@ bool ActsOnlyForOwnOrganisation(const Caller& caller);
 // Whether the caller may see (read, withdraw) this stored referral.
 [[nodiscard]] absl::Status CheckReferralVisible(const Caller& caller,
                                                 const signpost::v1::Referral& referral);
+// What a submitter may see of the answer (H-024): a referrer system gets
+// the stored referral and the instruction, never the person's holistic
+// assessment (earlier or merged) or the possible duplicates - another
+// service's history is not the referrer's to read. SPA staff keep them.
+void LimitSubmitResponse(const Caller& caller, signpost::v1::SubmitReferralResponse& response);
+
 // A partner request's organisation and recorder are the caller's.
 [[nodiscard]] absl::Status BindPartner(const Caller& caller, std::string& organisation_id,
                                        std::string* recorded_by);

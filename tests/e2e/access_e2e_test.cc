@@ -90,6 +90,23 @@ TEST_F(AccessE2eTest, ExpiredOrWronglySignedTokensAreRefused) {
   }
 }
 
+TEST_F(AccessE2eTest, AReferrerSystemIsNotShownWhatOthersRecorded) {
+  // H-024: the person's holistic record goes back to SPA staff, not to a
+  // referring system.
+  auto hub = ReferralsAs({"call_hub"}, "SPA01");
+  v1::SubmitReferralResponse first;
+  ASSERT_TRUE(hub->SubmitReferral(CallContext().get(), ValidGpReferral("h24-1"), &first).ok());
+  auto gp = ReferralsAs({"referrer_system"}, "G85001");
+  v1::SubmitReferralResponse second;
+  ASSERT_TRUE(gp->SubmitReferral(CallContext().get(), ValidGpReferral("h24-2"), &second).ok());
+  EXPECT_FALSE(second.referral().referral_id().empty());
+  EXPECT_FALSE(second.has_earlier_assessment());
+  EXPECT_FALSE(second.has_assessment());
+  v1::SubmitReferralResponse third;
+  ASSERT_TRUE(hub->SubmitReferral(CallContext().get(), ValidGpReferral("h24-3"), &third).ok());
+  EXPECT_TRUE(third.has_earlier_assessment()) << "SPA staff see what is already known";
+}
+
 TEST_F(AccessE2eTest, AGpSystemActsOnlyForItsOwnOdsCode) {
   const v1::Referral other = OtherPracticesReferral();
   auto gp = ReferralsAs({"referrer_system"}, "G85001");

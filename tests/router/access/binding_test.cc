@@ -57,6 +57,25 @@ TEST(BindingTest, ASystemSeesOnlyItsOwnReferrals) {
   EXPECT_FALSE(ActsOnlyForOwnOrganisation(both));
 }
 
+TEST(BindingTest, AReferrerSystemIsNotShownThePersonsRecordOnSubmit) {
+  v1::SubmitReferralResponse full;
+  full.mutable_referral()->set_referral_id("r1");
+  full.set_instruction("Contact within 24 hours");
+  full.mutable_earlier_assessment()->set_version(3);
+  full.mutable_assessment()->set_version(4);
+  full.add_possible_duplicates()->set_candidate_id("D1");
+  v1::SubmitReferralResponse for_gp = full;
+  LimitSubmitResponse(kGp, for_gp);
+  EXPECT_EQ(for_gp.referral().referral_id(), "r1");
+  EXPECT_EQ(for_gp.instruction(), "Contact within 24 hours");
+  EXPECT_FALSE(for_gp.has_earlier_assessment());
+  EXPECT_FALSE(for_gp.has_assessment());
+  EXPECT_EQ(for_gp.possible_duplicates_size(), 0);
+  v1::SubmitReferralResponse for_hub = full;
+  LimitSubmitResponse(kHub, for_hub);
+  EXPECT_EQ(for_hub.SerializeAsString(), full.SerializeAsString()) << "SPA staff keep it all";
+}
+
 TEST(BindingTest, PartnersActForTheirOrganisationAndRecorderOnly) {
   std::string org, by;
   EXPECT_TRUE(BindPartner(kPartner, org, &by).ok());
