@@ -224,6 +224,7 @@ absl::StatusOr<AuditPage> Store::ListAuditFor(const std::vector<std::string>& pe
                                               std::string_view nhs_number, uint64_t after,
                                               int limit) const {
   std::vector<std::string> prefixes;
+  prefixes.reserve(person_ids.size() + 1);
   for (const std::string& id : person_ids) prefixes.push_back(keys::AuditPersonPrefix(id));
   if (!nhs_number.empty()) prefixes.push_back(keys::AuditNhsPrefix(nhs_number));
   std::vector<uint64_t> seqs;
