@@ -39,58 +39,13 @@ auto AsPartner(const Request& request, const router::Caller& who, Call call)
 }  // namespace
 
 CaseServiceImpl::CaseServiceImpl(app::CaseHandler& cases, app::LifecycleHandler& lifecycle,
-                                 app::ReferralHandler& referrals,
-                                 app::BreakGlassHandler& break_glass, const CallGate& gate)
+                                 app::BreakGlassHandler& break_glass,
+                                 const Relationships& relationships, const CallGate& gate)
     : cases_(cases),
       lifecycle_(lifecycle),
-      referrals_(referrals),
       break_glass_(break_glass),
+      relationships_(relationships),
       gate_(gate) {}
-
-bool CaseServiceImpl::OnTeam(const router::Caller& who, const v1::Referral& referral) const {
-  return router::CheckTeamRelationship(who, referral).ok();
-}
-
-absl::Status CaseServiceImpl::UnderBreakGlass(const router::Caller& who,
-                                              const std::string& person_id,
-                                              absl::Status denied) const {
-  absl::StatusOr<std::optional<v1::BreakGlassGrant>> grant =
-      break_glass_.Active(who.user_id, person_id);
-  if (!grant.ok() || !grant->has_value()) return denied;
-  if (app::AuditScope* scope = app::AuditScope::Current())
-    scope->NoteBreakGlass((*grant)->reason());
-  return absl::OkStatus();
-}
-
-absl::Status CaseServiceImpl::RelatedToReferral(const router::Caller& who,
-                                                const std::string& referral_id) const {
-  if (!router::NeedsTeamRelationship(who)) return absl::OkStatus();
-  v1::GetReferralRequest get;
-  get.set_referral_id(referral_id);
-  absl::StatusOr<v1::Referral> referral = referrals_.Get(get);
-  if (!referral.ok() || OnTeam(who, *referral)) return absl::OkStatus();
-  return UnderBreakGlass(who, referral->person_id(), router::CheckTeamRelationship(who, *referral));
-}
-
-absl::Status CaseServiceImpl::RelatedToPerson(const router::Caller& who,
-                                              const std::string& person_id) const {
-  if (!router::NeedsTeamRelationship(who)) return absl::OkStatus();
-  v1::GetPersonRequest get;
-  get.set_person_id(person_id);
-  absl::StatusOr<v1::GetPersonResponse> person = cases_.GetPerson(get);
-  if (!person.ok()) return absl::OkStatus();
-  for (const std::string& id : person->referral_ids()) {
-    v1::GetReferralRequest one;
-    one.set_referral_id(id);
-    absl::StatusOr<v1::Referral> referral = referrals_.Get(one);
-    if (referral.ok() && OnTeam(who, *referral)) return absl::OkStatus();
-  }
-  return UnderBreakGlass(
-      who, person->person().person_id(),
-      absl::PermissionDeniedError("no legitimate relationship: none of this person's referrals is "
-                                  "with your team or caseload (a clinician may break glass, with "
-                                  "a reason)"));
-}
 
 grpc::ServerUnaryReactor* CaseServiceImpl::BreakGlass(grpc::CallbackServerContext* ctx,
                                                       const v1::BreakGlassRequest* request,
@@ -110,7 +65,7 @@ grpc::ServerUnaryReactor* CaseServiceImpl::GetPerson(grpc::CallbackServerContext
   return RunUnaryInto(
       ctx, gate_, "GetPerson", request, response,
       [this, request](const router::Caller& who) -> decltype(cases_.GetPerson(*request)) {
-        SP_RETURN_IF_ERROR(RelatedToPerson(who, request->person_id()));
+        SP_RETURN_IF_ERROR(relationships_.ToPerson(who, request->person_id()));
         return cases_.GetPerson(*request);
       });
 }
@@ -142,7 +97,7 @@ grpc::ServerUnaryReactor* CaseServiceImpl::GetAssessment(grpc::CallbackServerCon
   return RunUnaryInto(
       ctx, gate_, "GetAssessment", request, response,
       [this, request](const router::Caller& who) -> decltype(cases_.GetAssessment(*request)) {
-        SP_RETURN_IF_ERROR(RelatedToPerson(who, request->person_id()));
+        SP_RETURN_IF_ERROR(relationships_.ToPerson(who, request->person_id()));
         return cases_.GetAssessment(*request);
       });
 }
@@ -154,7 +109,7 @@ grpc::ServerUnaryReactor* CaseServiceImpl::ListAssessmentVersions(
       ctx, gate_, "ListAssessmentVersions", request, response,
       [this,
        request](const router::Caller& who) -> decltype(cases_.ListAssessmentVersions(*request)) {
-        SP_RETURN_IF_ERROR(RelatedToPerson(who, request->person_id()));
+        SP_RETURN_IF_ERROR(relationships_.ToPerson(who, request->person_id()));
         return cases_.ListAssessmentVersions(*request);
       });
 }
@@ -167,7 +122,7 @@ grpc::ServerUnaryReactor* CaseServiceImpl::UpdateAssessment(
                         return AsStaff(
                             *request, who, &v1::UpdateAssessmentRequest::mutable_author,
                             [this, &who](const auto& r) -> decltype(cases_.UpdateAssessment(r)) {
-                              SP_RETURN_IF_ERROR(RelatedToPerson(who, r.person_id()));
+                              SP_RETURN_IF_ERROR(relationships_.ToPerson(who, r.person_id()));
                               return cases_.UpdateAssessment(r);
                             });
                       });
@@ -180,7 +135,7 @@ grpc::ServerUnaryReactor* CaseServiceImpl::AcceptReferral(grpc::CallbackServerCo
       ctx, gate_, "AcceptReferral", request, response, [this, request](const router::Caller& who) {
         return AsStaff(*request, who, &v1::AcceptReferralRequest::mutable_by,
                        [this, &who](const auto& r) -> decltype(lifecycle_.Accept(r)) {
-                         SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
+                         SP_RETURN_IF_ERROR(relationships_.ToReferral(who, r.referral_id()));
                          return lifecycle_.Accept(r);
                        });
       });
@@ -193,7 +148,7 @@ grpc::ServerUnaryReactor* CaseServiceImpl::DeclineReferral(
       ctx, gate_, "DeclineReferral", request, response, [this, request](const router::Caller& who) {
         return AsStaff(*request, who, &v1::DeclineReferralRequest::mutable_by,
                        [this, &who](const auto& r) -> decltype(lifecycle_.Decline(r)) {
-                         SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
+                         SP_RETURN_IF_ERROR(relationships_.ToReferral(who, r.referral_id()));
                          return lifecycle_.Decline(r);
                        });
       });
@@ -206,7 +161,7 @@ grpc::ServerUnaryReactor* CaseServiceImpl::StartReferral(grpc::CallbackServerCon
       ctx, gate_, "StartReferral", request, response, [this, request](const router::Caller& who) {
         return AsStaff(*request, who, &v1::StartReferralRequest::mutable_by,
                        [this, &who](const auto& r) -> decltype(lifecycle_.Start(r)) {
-                         SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
+                         SP_RETURN_IF_ERROR(relationships_.ToReferral(who, r.referral_id()));
                          return lifecycle_.Start(r);
                        });
       });
@@ -220,7 +175,7 @@ grpc::ServerUnaryReactor* CaseServiceImpl::RecordFirstContact(
       [this, request](const router::Caller& who) {
         return AsStaff(*request, who, &v1::RecordFirstContactRequest::mutable_by,
                        [this, &who](const auto& r) -> decltype(lifecycle_.RecordFirstContact(r)) {
-                         SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
+                         SP_RETURN_IF_ERROR(relationships_.ToReferral(who, r.referral_id()));
                          return lifecycle_.RecordFirstContact(r);
                        });
       });
@@ -233,7 +188,7 @@ grpc::ServerUnaryReactor* CaseServiceImpl::HoldReferral(grpc::CallbackServerCont
       ctx, gate_, "HoldReferral", request, response, [this, request](const router::Caller& who) {
         return AsStaff(*request, who, &v1::HoldReferralRequest::mutable_by,
                        [this, &who](const auto& r) -> decltype(lifecycle_.Hold(r)) {
-                         SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
+                         SP_RETURN_IF_ERROR(relationships_.ToReferral(who, r.referral_id()));
                          return lifecycle_.Hold(r);
                        });
       });
@@ -246,7 +201,7 @@ grpc::ServerUnaryReactor* CaseServiceImpl::CloseReferral(grpc::CallbackServerCon
       ctx, gate_, "CloseReferral", request, response, [this, request](const router::Caller& who) {
         return AsStaff(*request, who, &v1::CloseReferralRequest::mutable_by,
                        [this, &who](const auto& r) -> decltype(lifecycle_.Close(r)) {
-                         SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
+                         SP_RETURN_IF_ERROR(relationships_.ToReferral(who, r.referral_id()));
                          return lifecycle_.Close(r);
                        });
       });
@@ -260,7 +215,7 @@ grpc::ServerUnaryReactor* CaseServiceImpl::SignpostReferral(
                         return AsStaff(
                             *request, who, &v1::SignpostReferralRequest::mutable_by,
                             [this, &who](const auto& r) -> decltype(lifecycle_.Signpost(r)) {
-                              SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
+                              SP_RETURN_IF_ERROR(relationships_.ToReferral(who, r.referral_id()));
                               return lifecycle_.Signpost(r);
                             });
                       });
@@ -273,7 +228,7 @@ grpc::ServerUnaryReactor* CaseServiceImpl::RerouteReferral(
       ctx, gate_, "RerouteReferral", request, response, [this, request](const router::Caller& who) {
         return AsStaff(*request, who, &v1::RerouteReferralRequest::mutable_by,
                        [this, &who](const auto& r) -> decltype(lifecycle_.Reroute(r)) {
-                         SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
+                         SP_RETURN_IF_ERROR(relationships_.ToReferral(who, r.referral_id()));
                          return lifecycle_.Reroute(r);
                        });
       });
@@ -287,7 +242,7 @@ grpc::ServerUnaryReactor* CaseServiceImpl::MarkEnteredInError(
       [this, request](const router::Caller& who) {
         return AsStaff(*request, who, &v1::MarkEnteredInErrorRequest::mutable_by,
                        [this, &who](const auto& r) -> decltype(lifecycle_.MarkEnteredInError(r)) {
-                         SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
+                         SP_RETURN_IF_ERROR(relationships_.ToReferral(who, r.referral_id()));
                          return lifecycle_.MarkEnteredInError(r);
                        });
       });
@@ -301,7 +256,7 @@ grpc::ServerUnaryReactor* CaseServiceImpl::RetriageReferral(
                         return AsStaff(
                             *request, who, &v1::RetriageReferralRequest::mutable_by,
                             [this, &who](const auto& r) -> decltype(lifecycle_.Retriage(r)) {
-                              SP_RETURN_IF_ERROR(RelatedToReferral(who, r.referral_id()));
+                              SP_RETURN_IF_ERROR(relationships_.ToReferral(who, r.referral_id()));
                               return lifecycle_.Retriage(r);
                             });
                       });
@@ -339,7 +294,7 @@ grpc::ServerUnaryReactor* CaseServiceImpl::GetTimeline(grpc::CallbackServerConte
   return RunUnaryInto(
       ctx, gate_, "GetTimeline", request, response,
       [this, request](const router::Caller& who) -> decltype(cases_.GetTimeline(*request)) {
-        SP_RETURN_IF_ERROR(RelatedToPerson(who, request->person_id()));
+        SP_RETURN_IF_ERROR(relationships_.ToPerson(who, request->person_id()));
         return cases_.GetTimeline(*request);
       });
 }
@@ -347,21 +302,27 @@ grpc::ServerUnaryReactor* CaseServiceImpl::GetTimeline(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* CaseServiceImpl::AddNote(grpc::CallbackServerContext* ctx,
                                                    const v1::AddNoteRequest* request,
                                                    v1::CaseNote* response) {
-  return RunUnaryInto(ctx, gate_, "AddNote", request, response,
-                      [this, request](const router::Caller& who) {
-                        return AsStaff(*request, who, &v1::AddNoteRequest::mutable_author,
-                                       [this, &who](const auto& r) -> decltype(cases_.AddNote(r)) {
-                                         SP_RETURN_IF_ERROR(RelatedToPerson(who, r.person_id()));
-                                         return cases_.AddNote(r);
-                                       });
-                      });
+  return RunUnaryInto(
+      ctx, gate_, "AddNote", request, response, [this, request](const router::Caller& who) {
+        return AsStaff(*request, who, &v1::AddNoteRequest::mutable_author,
+                       [this, &who](const auto& r) -> decltype(cases_.AddNote(r)) {
+                         SP_RETURN_IF_ERROR(relationships_.ToPerson(who, r.person_id()));
+                         return cases_.AddNote(r);
+                       });
+      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::RecordMdtMeeting(
     grpc::CallbackServerContext* ctx, const v1::RecordMdtMeetingRequest* request,
     v1::MdtMeeting* response) {
-  return RunUnaryInto(ctx, gate_, "RecordMdtMeeting", request, response,
-                      [this, request] { return cases_.RecordMdtMeeting(*request); });
+  return RunUnaryInto(
+      ctx, gate_, "RecordMdtMeeting", request, response,
+      [this, request](const router::Caller& who) -> decltype(cases_.RecordMdtMeeting(*request)) {
+        v1::RecordMdtMeetingRequest bound = *request;
+        SP_RETURN_IF_ERROR(router::BindStaff(who, *bound.mutable_meeting()->mutable_recorded_by()));
+        SP_RETURN_IF_ERROR(relationships_.ToPerson(who, bound.meeting().person_id()));
+        return cases_.RecordMdtMeeting(bound);
+      });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::ListOverdue(grpc::CallbackServerContext* ctx,

@@ -8,20 +8,19 @@
 #include "app/break_glass.h"
 #include "app/case_handler.h"
 #include "app/lifecycle_handler.h"
-#include "app/referral_handler.h"
 #include "signpost/v1/case_service.grpc.pb.h"
 #include "transport/call_gate.h"
+#include "transport/relationships.h"
 
 namespace signpost::transport {
 
 class CaseServiceImpl final : public signpost::v1::CaseService::CallbackService {
  public:
   // References must outlive the service.
-  // `referrals` is read to check team staff's relationship with a record
-  // (router/access/binding.h) before a command or read runs; outside one,
-  // an unexpired break-glass grant of the caller's stands in for it.
+  // Team staff's relationship with a record is checked before a command
+  // or read runs (transport/relationships.h).
   CaseServiceImpl(app::CaseHandler& cases, app::LifecycleHandler& lifecycle,
-                  app::ReferralHandler& referrals, app::BreakGlassHandler& break_glass,
+                  app::BreakGlassHandler& break_glass, const Relationships& relationships,
                   const CallGate& gate);
 
   grpc::ServerUnaryReactor* BreakGlass(grpc::CallbackServerContext* ctx,
@@ -109,22 +108,10 @@ class CaseServiceImpl final : public signpost::v1::CaseService::CallbackService 
       signpost::v1::PartnerReferralView* response) override;
 
  private:
-  // OK when `who` needs no relationship or has one with the referral (or
-  // the person, through any of their referrals), or holds an unexpired
-  // break-glass grant for the person (the call's audit entry then carries
-  // its reason). A record that cannot be read is left to the command to
-  // report.
-  absl::Status RelatedToReferral(const router::Caller& who, const std::string& referral_id) const;
-  absl::Status RelatedToPerson(const router::Caller& who, const std::string& person_id) const;
-  bool OnTeam(const router::Caller& who, const signpost::v1::Referral& referral) const;
-  // `denied`, unless `who` holds a break-glass grant for the person.
-  absl::Status UnderBreakGlass(const router::Caller& who, const std::string& person_id,
-                               absl::Status denied) const;
-
   app::CaseHandler& cases_;
   app::LifecycleHandler& lifecycle_;
-  app::ReferralHandler& referrals_;
   app::BreakGlassHandler& break_glass_;
+  const Relationships& relationships_;
   const CallGate& gate_;
 };
 

@@ -183,9 +183,9 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::ReferralEvent>,
 }  // namespace
 
 ReferralServiceImpl::ReferralServiceImpl(app::ReferralHandler& handler, EventHub& hub,
-                                         const CallGate& gate,
+                                         const CallGate& gate, const Relationships& relationships,
                                          const ReferralServiceOptions& options)
-    : handler_(handler), hub_(hub), gate_(gate), options_(options) {}
+    : handler_(handler), hub_(hub), gate_(gate), relationships_(relationships), options_(options) {}
 
 grpc::ServerUnaryReactor* ReferralServiceImpl::SubmitReferral(
     grpc::CallbackServerContext* ctx, const v1::SubmitReferralRequest* request,
@@ -214,6 +214,10 @@ grpc::ServerUnaryReactor* ReferralServiceImpl::GetReferral(grpc::CallbackServerC
                     if (!result.ok()) return Outcome{result.status(), ""};
                     if (absl::Status s = router::CheckReferralVisible(who, *result); !s.ok())
                       return Outcome{s, ""};
+                    if (router::NeedsTeamRelationship(who)) {
+                      if (absl::Status s = relationships_.ToReferralRecord(who, *result); !s.ok())
+                        return Outcome{s, ""};
+                    }
                     *response = std::move(*result);
                     return Outcome{absl::OkStatus(), response->referral_id()};
                   });

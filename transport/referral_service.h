@@ -18,6 +18,7 @@
 #include "signpost/v1/referral_service.grpc.pb.h"
 #include "transport/call_gate.h"
 #include "transport/event_hub.h"
+#include "transport/relationships.h"
 
 namespace signpost::transport {
 
@@ -31,7 +32,7 @@ class ReferralServiceImpl final : public signpost::v1::ReferralService::Callback
  public:
   // All references must outlive the service.
   ReferralServiceImpl(app::ReferralHandler& handler, EventHub& hub, const CallGate& gate,
-                      const ReferralServiceOptions& options);
+                      const Relationships& relationships, const ReferralServiceOptions& options);
 
   grpc::ServerUnaryReactor* SubmitReferral(grpc::CallbackServerContext* ctx,
                                            const signpost::v1::SubmitReferralRequest* request,
@@ -58,6 +59,7 @@ class ReferralServiceImpl final : public signpost::v1::ReferralService::Callback
   app::ReferralHandler& handler_;
   EventHub& hub_;
   const CallGate& gate_;
+  const Relationships& relationships_;
   const ReferralServiceOptions options_;
   std::atomic<int> open_watches_{0};
 };

@@ -32,10 +32,12 @@ class ServerImpl final : public SignpostServer {
         hub_(app.deps().store.events().Visible()),
         pool_({.threads = options.worker_threads, .max_queued = options.max_queued_calls}),
         gate_(pool_, *options.authenticator, app.auditor(), RealClock()),
-        service_(app.referrals(), hub_, gate_, {.max_watch_streams = options.max_watch_streams}),
+        relationships_(app.referrals(), app.cases(), app.break_glass()),
+        service_(app.referrals(), hub_, gate_, relationships_,
+                 {.max_watch_streams = options.max_watch_streams}),
         triage_service_(app.triage(), gate_),
         directory_service_(*app.directory(), gate_),
-        case_service_(app.cases(), app.lifecycle(), app.referrals(), app.break_glass(), gate_),
+        case_service_(app.cases(), app.lifecycle(), app.break_glass(), relationships_, gate_),
         audit_service_(app.audit(), gate_) {
     app.deps().store.events().SetListener([this](uint64_t visible) { hub_.Publish(visible); });
   }
@@ -137,6 +139,7 @@ class ServerImpl final : public SignpostServer {
   EventHub hub_;
   WorkerPool pool_;
   CallGate gate_;
+  Relationships relationships_;
   ReferralServiceImpl service_;
   TriageServiceImpl triage_service_;
   DirectoryServiceImpl directory_service_;

@@ -33,7 +33,8 @@ const std::array<MethodPolicy, 48>& Table() {
       // ReferralService.
       {"SubmitReferral", {kSystem, kHub}, true},
       {"GetReferral", {kSystem, kHub, kDuty, kCase, kLead}, true},
-      {"ListReferrals", {kSystem, kHub, kDuty, kLead}, true},
+      // Team leads work their team's queue (ListTeamQueue), not the whole list.
+      {"ListReferrals", {kSystem, kHub, kDuty}, true},
       {"WithdrawReferral", {kSystem, kHub}, true},
       {"WatchReferrals", {kSystem, kHub, kDuty, kLead}, true},
       {"SummariseUnmetNeed", {kCommissioner, kHub, kLead, kAdmin}, false},
@@ -79,7 +80,9 @@ const std::array<MethodPolicy, 48>& Table() {
       {"GetTimeline", {kDuty, kCase, kLead}, true},
       {"AddNote", {kDuty, kCase, kLead}, true},
       {"RecordMdtMeeting", {kDuty, kCase, kLead}, true},
-      {"ListOverdue", {kHub, kDuty, kLead}, true},
+      // Overdue referrals across every team: the SPA's view. Team leads
+      // see their team's clocks in ListTeamQueue.
+      {"ListOverdue", {kHub, kDuty}, true},
       // CaseService: voluntary-sector partners.
       {"ListPartnerReferrals", {kPartner}, true},
       {"RespondToSignposting", {kPartner}, true},
