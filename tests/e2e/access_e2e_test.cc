@@ -207,6 +207,69 @@ TEST_F(AccessE2eTest, APartnerActsOnlyForItsOwnOrganisation) {
   EXPECT_TRUE(partner->ListPartnerReferrals(CallContext().get(), own, &listed).ok());
 }
 
+// A voluntary-sector partner sees only the people signposted to it who
+// consented to sharing with partners, through the allow-listed view.
+TEST(AccessConsentE2eTest, APartnerSeesOnlyItsConsentedSignpostedClients) {
+  testing::TempDir dir;
+  testing::ServerProcess server(dir.Sub("data"),
+                                testing::DemoDirectoryFlags(SIGNPOST_DEMO_DIRECTORY));
+  ASSERT_TRUE(server.Start());
+  auto hub_referrals = v1::ReferralService::NewStub(server.ChannelAs({"call_hub"}, "SPA01"));
+  auto hub = v1::CaseService::NewStub(server.ChannelAs({"call_hub"}, "SPA01", "hub-1"));
+  auto signpost_to_peers = [&](v1::SubmitReferralRequest r) {
+    v1::SubmitReferralResponse submitted;
+    EXPECT_TRUE(hub_referrals->SubmitReferral(CallContext().get(), r, &submitted).ok());
+    // Out of the borough: no team takes it (UNMATCHED), so the call hub
+    // signposts to a voluntary-sector partner.
+    EXPECT_EQ(submitted.referral().status(), v1::REFERRAL_STATUS_UNMATCHED)
+        << submitted.referral().routing().ShortDebugString();
+    v1::SignpostReferralRequest to;
+    to.set_referral_id(submitted.referral().referral_id());
+    to.add_service_ids("peer-support");
+    v1::Referral out;
+    grpc::Status s = hub->SignpostReferral(CallContext().get(), to, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return submitted.referral();
+  };
+  auto out_of_area = [](const std::string& id) {
+    v1::SubmitReferralRequest r = ValidGpReferral(id);
+    r.mutable_submission()->mutable_person()->set_postcode("M1 1AE");
+    r.mutable_submission()->mutable_person()->clear_registered_gp_practice_ods();
+    return r;
+  };
+  const v1::Referral consented = signpost_to_peers(out_of_area("consented"));
+  v1::SubmitReferralRequest silent = out_of_area("not-asked");
+  auto* person = silent.mutable_submission()->mutable_person();
+  person->set_nhs_number("9434765919");
+  person->set_given_name("Alex");
+  person->set_family_name("Otherperson");
+  silent.mutable_submission()->mutable_consent()->clear_share_with_partners();
+  const v1::Referral not_asked = signpost_to_peers(silent);
+
+  auto peers =
+      v1::CaseService::NewStub(server.ChannelAs({"partner_staff"}, "org-peer-support", "vol-1"));
+  v1::ListPartnerReferralsResponse listed;
+  ASSERT_TRUE(peers->ListPartnerReferrals(CallContext().get(), {}, &listed).ok());
+  ASSERT_EQ(listed.referrals_size(), 1) << listed.ShortDebugString();
+  EXPECT_EQ(listed.referrals(0).referral_id(), consented.referral_id());
+  EXPECT_EQ(listed.ShortDebugString().find("Otherperson"), std::string::npos);
+  // Answering for the person who did not consent is refused like an
+  // unknown referral.
+  v1::RespondToSignpostingRequest answer;
+  answer.set_referral_id(not_asked.referral_id());
+  answer.set_accept(true);
+  v1::PartnerReferralView view;
+  const grpc::Status refused = peers->RespondToSignposting(CallContext().get(), answer, &view);
+  EXPECT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error_message().find("Otherperson"), std::string::npos);
+  EXPECT_TRUE(view.referral_id().empty());
+  // Another partner sees neither.
+  auto others =
+      v1::CaseService::NewStub(server.ChannelAs({"partner_staff"}, "org-debt-advice", "vol-2"));
+  ASSERT_TRUE(others->ListPartnerReferrals(CallContext().get(), {}, &listed).ok());
+  EXPECT_EQ(listed.referrals_size(), 0);
+}
+
 // Team staff work only referrals with a legitimate relationship: routed to
 // their team or allocated to them (the demo borough routes the referral).
 TEST(AccessRelationshipE2eTest, TeamStaffWorkOnlyTheirTeamsReferrals) {
