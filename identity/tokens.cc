@@ -8,6 +8,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "identity/cis2_roles.h"
 #include "nlohmann/json.hpp"
 
 namespace signpost::identity {
@@ -158,15 +159,30 @@ absl::StatusOr<TokenClaims> TokenVerifier::VerifyUncached(const std::string& tex
   if (auto s = ReadTimes(jwt.get(), claims); !s.ok()) return s;
   if (auto s = CheckStillValid(claims, now); !s.ok()) return s;
   claims.subject = StringClaim(jwt.get(), "sub");
-  claims.organisation = StringClaim(jwt.get(), policy_.organisation_claim.c_str());
   if (claims.subject.empty()) return Refuse("no subject (sub)");
+  if (auto s = ReadRoles(jwt.get(), claims); !s.ok()) return s;
+  return claims;
+}
+
+absl::Status TokenVerifier::ReadRoles(::jwt* j, TokenClaims& claims) const {
+  const Json assignments = ClaimJson(j, policy_.roles_claim);
+  if (!policy_.role_codes.empty() && assignments.is_array() && !assignments.empty() &&
+      assignments.front().is_object()) {
+    absl::StatusOr<Cis2Selection> chosen =
+        MapCis2Roles(assignments, StringClaim(j, "selected_roleid"), policy_.role_codes);
+    if (!chosen.ok()) return chosen.status();
+    claims.organisation = std::move(chosen->organisation);
+    claims.roles = std::move(chosen->roles);
+    return absl::OkStatus();
+  }
+  claims.organisation = StringClaim(j, policy_.organisation_claim.c_str());
   if (claims.organisation.empty()) {
     return Refuse(absl::StrCat("no organisation (", policy_.organisation_claim, ")"));
   }
-  auto roles = Roles(jwt.get(), policy_.roles_claim);
+  auto roles = Roles(j, policy_.roles_claim);
   if (!roles.ok()) return roles.status();
   claims.roles = *std::move(roles);
-  return claims;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> MintToken(const MintRequest& r) {
@@ -186,6 +202,8 @@ absl::StatusOr<std::string> MintToken(const MintRequest& r) {
       jwt_add_grant_int(jwt.get(), "nbf", absl::ToUnixSeconds(r.issued_at)) == 0 &&
       jwt_add_grant_int(jwt.get(), "exp", absl::ToUnixSeconds(r.issued_at + r.lifetime)) == 0 &&
       jwt_add_grants_json(jwt.get(), roles.dump().c_str()) == 0 &&
+      (r.extra_claims_json.empty() ||
+       jwt_add_grants_json(jwt.get(), r.extra_claims_json.c_str()) == 0) &&
       jwt_set_alg(jwt.get(), jwt_str_alg(alg->c_str()),
                   reinterpret_cast<const unsigned char*>(r.private_pem.data()),
                   static_cast<int>(r.private_pem.size())) == 0;

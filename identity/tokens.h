@@ -21,6 +21,7 @@
 #ifndef SIGNPOST_IDENTITY_TOKENS_H_
 #define SIGNPOST_IDENTITY_TOKENS_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -32,6 +33,9 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "identity/jwks.h"
+
+// libjwt's token (jwt_t), opaque here.
+struct jwt;
 
 namespace signpost::identity {
 
@@ -49,6 +53,11 @@ struct TokenPolicy {
   // (an array of role names such as "call_hub"; docs/ACCESS.md).
   std::string organisation_claim = "org";
   std::string roles_claim = "roles";
+  // NHS CIS2: when set and the roles claim holds role assignment objects
+  // (`nhsid_nrbac_roles`), the selected assignment's org_code is the
+  // organisation and its national role code maps through this table
+  // ("R8001" -> "case_manager"; identity/cis2_roles.h).
+  std::map<std::string, std::string> role_codes;
 };
 
 struct TokenClaims {
@@ -73,6 +82,9 @@ class TokenVerifier {
   const VerificationKey* KeyFor(std::string_view kid) const;
   // Every check, without the cache.
   absl::StatusOr<TokenClaims> VerifyUncached(const std::string& token, absl::Time now) const;
+  // The organisation and roles: Signpost role names, or CIS2 assignments
+  // mapped through policy_.role_codes.
+  absl::Status ReadRoles(::jwt* j, TokenClaims& claims) const;
   // Expiry and not-before of claims verified earlier.
   absl::Status CheckStillValid(const TokenClaims& claims, absl::Time now) const;
 
@@ -92,6 +104,8 @@ struct MintRequest {
   std::vector<std::string> roles;
   absl::Time issued_at;
   absl::Duration lifetime = absl::Hours(1);
+  // More claims, as a JSON object (tests: CIS2's nhsid_nrbac_roles).
+  std::string extra_claims_json;
 };
 
 // A signed token for the development issuer (RS256 or ES256 by key type),

@@ -38,6 +38,14 @@ absl::StatusOr<std::unique_ptr<identity::TokenVerifier>> Verifier(
   identity::TokenPolicy policy{.issuer = c.token_issuer(), .audience = c.token_audience()};
   if (!c.organisation_claim().empty()) policy.organisation_claim = c.organisation_claim();
   if (!c.roles_claim().empty()) policy.roles_claim = c.roles_claim();
+  for (const auto& m : c.role_codes()) {
+    if (m.code().empty() || !identity::ParseRoleName(m.role()).ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("auth.role_codes: '", m.code(), "' -> '",
+                                                     m.role(),
+                                                     "' needs a code and a Signpost role"));
+    }
+    policy.role_codes[m.code()] = m.role();
+  }
   absl::StatusOr<std::string> jwks;
   if (dev) {
     auto key = Read(c.development_issuer_key_file(), "development issuer key");
