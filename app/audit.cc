@@ -9,6 +9,7 @@
 #include "app/log.h"
 #include "common/status_macros.h"
 #include "proto/signpost/proto_time.h"
+#include "router/access/policy.h"
 #include "router/nhs_number.h"
 
 namespace signpost::app {
@@ -281,7 +282,9 @@ absl::Status Auditor::RecordCall(const AuditScope& scope, const pb::Message* req
 
 void Auditor::RecordRefusal(const router::Caller* caller, std::string_view rpc,
                             const absl::Status& status, const pb::Message* request) {
-  AuditContext context{.rpc = std::string(rpc)};
+  const router::MethodPolicy* policy = router::FindMethodPolicy(rpc);
+  AuditContext context{.rpc = std::string(rpc),
+                       .person_data = policy == nullptr || policy->person_data};
   if (caller != nullptr) context.caller = *caller;
   v1::AuditEntry e = Base(context, clock_.Now());
   e.set_action(ReadActionOf(rpc));

@@ -157,6 +157,9 @@ absl::StatusOr<v1::AuditSeal> Store::SealAudit() {
 
 absl::StatusOr<v1::VerifyAuditTrailResponse> Store::VerifyAudit(
     const std::optional<v1::AuditSeal>& anchor) const {
+  // No seal moves while the chain is walked (entries may still be added
+  // past the head; they are counted as unsealed).
+  absl::MutexLock lock(&impl_->seal_mu);
   const Database::Impl& db = impl_->db;
   v1::VerifyAuditTrailResponse out;
   SP_ASSIGN_OR_RETURN(*out.mutable_seal(), ReadHead(db));
