@@ -28,6 +28,7 @@
 #include "signpost/v1/directory_service.grpc.pb.h"
 #include "signpost/v1/referral_service.grpc.pb.h"
 #include "signpost/v1/triage_service.grpc.pb.h"
+#include "tests/e2e/audit_check.h"
 #include "tests/e2e/server_process.h"
 #include "tests/testing/referral_fixtures.h"
 #include "tests/testing/temp_dir.h"
@@ -190,6 +191,7 @@ std::string Describe(const Rpc& rpc, const Cell& c) {
 class AccessMatrixTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    server_.RecordCallsInto(&recorder_);
     ASSERT_TRUE(server_.Start());
     auto gp = v1::ReferralService::NewStub(server_.ChannelAs({"referrer_system"}, kGp, "gp-1"));
     v1::SubmitReferralResponse submitted;
@@ -246,6 +248,7 @@ class AccessMatrixTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  testing::CallRecorder recorder_;
   testing::ServerProcess server_{dir_.Sub("data"),
                                  testing::DemoDirectoryFlags(SIGNPOST_DEMO_DIRECTORY)};
   v1::Referral referral_;
@@ -298,6 +301,13 @@ TEST_F(AccessMatrixTest, EveryRpcRoleOrganisationRelationshipAndBreakGlassCell) 
   EXPECT_THAT(wrong, ::testing::IsEmpty()) << wrong.size() << " of " << checked << " cells";
   std::printf("access matrix: %d cells, %d allowed, %d refused, %zu wrong\n", checked, allowed,
               checked - allowed, wrong.size());
+  // And every one of those calls on person data, and every refusal, is in
+  // the audit trail exactly once, in order.
+  const std::vector<testing::RecordedCall> calls = recorder_.Calls();
+  auto auditor = v1::AuditService::NewStub(server_.ChannelAs({"auditor"}, "SPA01", "auditor-m"));
+  const std::vector<v1::AuditEntry> trail = testing::ReadTrail(*auditor);
+  EXPECT_THAT(testing::CompareCallsWithTrail(calls, trail), ::testing::IsEmpty());
+  std::printf("audit trail: %zu calls made, %zu entries\n", calls.size(), trail.size());
 }
 
 TEST_F(AccessMatrixTest, WatchReferralsFollowsTheSameRules) {

@@ -17,6 +17,7 @@
 #include "signpost/v1/referral_service.grpc.pb.h"
 #include "signpost/v1/triage_service.grpc.pb.h"
 #include "storage/testing/audit_tamper.h"
+#include "tests/e2e/audit_check.h"
 #include "tests/e2e/call_recorder.h"
 #include "tests/e2e/server_process.h"
 #include "tests/testing/referral_fixtures.h"
@@ -27,37 +28,10 @@ namespace {
 
 namespace v1 = ::signpost::v1;
 using ::signpost::testing::CallContext;
-using ::signpost::testing::RecordedCall;
 using ::signpost::testing::ValidGpReferral;
 using ::testing::Contains;
 
 constexpr char kNhs[] = "9990000018";
-
-// What the trail should say about a call.
-std::string Expected(const std::string& method, grpc::StatusCode code) {
-  const char* outcome = "SUCCESS";
-  if (code == grpc::StatusCode::PERMISSION_DENIED || code == grpc::StatusCode::UNAUTHENTICATED) {
-    outcome = "DENIED";
-  } else if (code != grpc::StatusCode::OK) {
-    outcome = "FAILED";
-  }
-  return method + " " + outcome;
-}
-
-std::string Said(const v1::AuditEntry& e) {
-  const char* outcome = e.outcome() == v1::AUDIT_OUTCOME_SUCCESS  ? "SUCCESS"
-                        : e.outcome() == v1::AUDIT_OUTCOME_DENIED ? "DENIED"
-                                                                  : "FAILED";
-  return e.rpc() + " " + outcome;
-}
-
-// A call is audited when its RPC touches person data, or when it was
-// refused (any RPC).
-bool Audited(const RecordedCall& c) {
-  const router::MethodPolicy* p = router::FindMethodPolicy(c.method);
-  return (p != nullptr && p->person_data) || c.code == grpc::StatusCode::PERMISSION_DENIED ||
-         c.code == grpc::StatusCode::UNAUTHENTICATED;
-}
 
 class AuditE2eTest : public ::testing::Test {
  protected:
@@ -67,21 +41,7 @@ class AuditE2eTest : public ::testing::Test {
     auditor_ = v1::AuditService::NewStub(server_.ChannelAs({"auditor"}, "SPA01", "auditor-1"));
   }
 
-  // The whole trail, less Signpost's own entries (start-up seeding).
-  std::vector<v1::AuditEntry> Trail() {
-    std::vector<v1::AuditEntry> out;
-    v1::ListAuditEntriesRequest request;
-    request.set_page_size(500);
-    for (;;) {
-      v1::ListAuditEntriesResponse page;
-      EXPECT_TRUE(auditor_->ListAuditEntries(CallContext().get(), request, &page).ok());
-      for (const auto& e : page.entries()) {
-        if (!e.actor().internal()) out.push_back(e);
-      }
-      if (page.next_after() == 0) return out;
-      request.set_after(page.next_after());
-    }
-  }
+  std::vector<v1::AuditEntry> Trail() { return testing::ReadTrail(*auditor_); }
 
   // Calls every unary person-data RPC with an empty request, as staff
   // holding every role: each fails validation or finds nothing, and each
@@ -170,20 +130,9 @@ TEST_F(AuditE2eTest, EveryCallOnPersonDataHasExactlyOneEntryInOrder) {
   SweepEveryPersonDataRpc();
   ASSERT_GE(swept_, 30);
 
-  std::vector<std::string> expected;
-  for (const RecordedCall& c : recorder_.Calls()) {
-    if (Audited(c)) expected.push_back(Expected(c.method, c.code));
-  }
+  const std::vector<testing::RecordedCall> calls = recorder_.Calls();
   const std::vector<v1::AuditEntry> trail = Trail();
-  std::vector<std::string> said;
-  for (const auto& e : trail) said.push_back(Said(e));
-  // The auditor's own listing calls come last; the rest is one for one.
-  ASSERT_GE(said.size(), expected.size());
-  for (size_t i = expected.size(); i < said.size(); ++i) {
-    EXPECT_EQ(said[i], "ListAuditEntries SUCCESS") << i;
-  }
-  said.resize(expected.size());
-  EXPECT_EQ(said, expected);
+  EXPECT_THAT(testing::CompareCallsWithTrail(calls, trail), ::testing::IsEmpty());
 
   // Who and whose: the submit names the referrer system and the person;
   // the stranger is recorded with no identity.
@@ -279,7 +228,7 @@ TEST_F(AuditE2eTest, BreakGlassOpensOnePersonsRecordWithAReasonAndIsAuditedAsEme
   std::vector<std::string> said;
   for (const auto& e : Trail()) {
     if (e.actor().user_id() != "cm-outsider") continue;
-    said.push_back(Said(e) + " " + v1::AuditPurpose_Name(e.purpose()) + " " +
+    said.push_back(testing::SaidEntry(e) + " " + v1::AuditPurpose_Name(e.purpose()) + " " +
                    e.break_glass_reason());
   }
   const std::string reason = glass.reason();
