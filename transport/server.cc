@@ -51,20 +51,8 @@ class ServerImpl final : public SignpostServer {
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
-    std::shared_ptr<grpc::ServerCredentials> creds;
     const bool tls = !options.tls_cert_pem.empty() && !options.tls_key_pem.empty();
-    if (tls) {
-      grpc::SslServerCredentialsOptions ssl;
-      ssl.pem_key_cert_pairs.push_back({options.tls_key_pem, options.tls_cert_pem});
-      if (!options.client_ca_pem.empty()) {
-        ssl.pem_root_certs = options.client_ca_pem;
-        ssl.client_certificate_request = GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY;
-      }
-      creds = grpc::SslServerCredentials(ssl);
-    } else {
-      creds = grpc::InsecureServerCredentials();
-    }
-    builder.AddListeningPort(options.listen_address, creds, &port_);
+    builder.AddListeningPort(options.listen_address, Credentials(options), &port_);
     builder.RegisterService(&service_);
     builder.RegisterService(&triage_service_);
     builder.RegisterService(&directory_service_);
@@ -84,23 +72,8 @@ class ServerImpl final : public SignpostServer {
     if (server_ == nullptr || port_ == 0) {
       return absl::UnavailableError(absl::StrCat("could not listen on ", options.listen_address));
     }
-    auto* health = server_->GetHealthCheckService();
-    health->SetServingStatus(kReferralServiceName, true);
-    health->SetServingStatus(kTriageServiceName, true);
-    health->SetServingStatus(kDirectoryServiceName, true);
-    health->SetServingStatus(kCaseServiceName, true);
-    health->SetServingStatus(kAuditServiceName, true);
-    health->SetServingStatus(true);
-    // Breaches missed while the server was down are reported now, once.
-    breach_timer_ = std::make_unique<app::BreachTimer>(
-        [this] {
-          app::AuditScope scope({.rpc = "breach-timer", .person_data = false, .internal = true});
-          return app_.lifecycle().FireDueBreaches();
-        },
-        options.breach_scan_interval);
-    // Chains new audit entries and logs the head as an outside anchor.
-    audit_sealer_ = std::make_unique<app::BreachTimer>(
-        [this] { return app::SealAuditTrail(app_.deps().store); }, options.audit_seal_interval);
+    SetServing(true);
+    StartTimers(options);
     app::LogInfo("serving",
                  {{"address", options.listen_address},
                   {"port", std::to_string(port_)},
@@ -119,13 +92,7 @@ class ServerImpl final : public SignpostServer {
       stopped_ = true;
     }
     app::LogInfo("shutting down", {{"grace_ms", std::to_string(absl::ToInt64Milliseconds(grace))}});
-    auto* health = server_->GetHealthCheckService();
-    health->SetServingStatus(kReferralServiceName, false);
-    health->SetServingStatus(kTriageServiceName, false);
-    health->SetServingStatus(kDirectoryServiceName, false);
-    health->SetServingStatus(kCaseServiceName, false);
-    health->SetServingStatus(kAuditServiceName, false);
-    health->SetServingStatus(false);
+    SetServing(false);
     breach_timer_.reset();
     audit_sealer_.reset();
     hub_.Shutdown();  // watch streams end with UNAVAILABLE so clients resume
@@ -135,6 +102,41 @@ class ServerImpl final : public SignpostServer {
   }
 
  private:
+  static std::shared_ptr<grpc::ServerCredentials> Credentials(const ServerOptions& options) {
+    if (options.tls_cert_pem.empty() || options.tls_key_pem.empty()) {
+      return grpc::InsecureServerCredentials();
+    }
+    grpc::SslServerCredentialsOptions ssl;
+    ssl.pem_key_cert_pairs.push_back({options.tls_key_pem, options.tls_cert_pem});
+    if (!options.client_ca_pem.empty()) {
+      ssl.pem_root_certs = options.client_ca_pem;
+      ssl.client_certificate_request = GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY;
+    }
+    return grpc::SslServerCredentials(ssl);
+  }
+
+  void SetServing(bool serving) {
+    auto* health = server_->GetHealthCheckService();
+    for (const char* name : {kReferralServiceName, kTriageServiceName, kDirectoryServiceName,
+                             kCaseServiceName, kAuditServiceName}) {
+      health->SetServingStatus(name, serving);
+    }
+    health->SetServingStatus(serving);
+  }
+
+  void StartTimers(const ServerOptions& options) {
+    // Breaches missed while the server was down are reported now, once.
+    breach_timer_ = std::make_unique<app::BreachTimer>(
+        [this] {
+          app::AuditScope scope({.rpc = "breach-timer", .person_data = false, .internal = true});
+          return app_.lifecycle().FireDueBreaches();
+        },
+        options.breach_scan_interval);
+    // Chains new audit entries and logs the head as an outside anchor.
+    audit_sealer_ = std::make_unique<app::BreachTimer>(
+        [this] { return app::SealAuditTrail(app_.deps().store); }, options.audit_seal_interval);
+  }
+
   app::App& app_;
   EventHub hub_;
   WorkerPool pool_;

@@ -22,18 +22,20 @@ namespace signpost::router {
 // A small set of roles (a bit per signpost.v1.Role value).
 class RoleSet {
  public:
-  RoleSet() = default;
-  RoleSet(std::initializer_list<signpost::v1::Role> roles) {
+  constexpr RoleSet() = default;
+  constexpr RoleSet(std::initializer_list<signpost::v1::Role> roles) {
     for (auto r : roles) Add(r);
   }
-  void Add(signpost::v1::Role r) { bits_ |= Bit(r); }
-  [[nodiscard]] bool Has(signpost::v1::Role r) const { return (bits_ & Bit(r)) != 0; }
-  [[nodiscard]] bool Intersects(RoleSet other) const { return (bits_ & other.bits_) != 0; }
-  [[nodiscard]] bool empty() const { return bits_ == 0; }
-  friend bool operator==(RoleSet a, RoleSet b) { return a.bits_ == b.bits_; }
+  constexpr void Add(signpost::v1::Role r) { bits_ |= Bit(r); }
+  [[nodiscard]] constexpr bool Has(signpost::v1::Role r) const { return (bits_ & Bit(r)) != 0; }
+  [[nodiscard]] constexpr bool Intersects(RoleSet other) const {
+    return (bits_ & other.bits_) != 0;
+  }
+  [[nodiscard]] constexpr bool empty() const { return bits_ == 0; }
+  friend constexpr bool operator==(RoleSet a, RoleSet b) { return a.bits_ == b.bits_; }
 
  private:
-  static uint32_t Bit(signpost::v1::Role r) {
+  static constexpr uint32_t Bit(signpost::v1::Role r) {
     const int v = static_cast<int>(r);
     return v > 0 && v < 32 ? uint32_t{1} << v : 0;
   }

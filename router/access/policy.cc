@@ -22,86 +22,82 @@ constexpr auto kAdmin = v1::ROLE_DIRECTORY_ADMIN;
 constexpr auto kSafety = v1::ROLE_CLINICAL_SAFETY_OFFICER;
 
 // Staff who work referrals inside the SPA and its teams.
-RoleSet Clinical() { return {kHub, kDuty, kCase, kLead}; }
-RoleSet Everyone() {
-  return {kSystem,  kHub,          kDuty,  kCase,   kLead,
-          kPartner, kCommissioner, kAdmin, kSafety, v1::ROLE_AUDITOR};
-}
+constexpr RoleSet kClinical = {kHub, kDuty, kCase, kLead};
+constexpr RoleSet kEveryone = {kSystem,  kHub,          kDuty,  kCase,   kLead,
+                               kPartner, kCommissioner, kAdmin, kSafety, v1::ROLE_AUDITOR};
 
-const std::array<MethodPolicy, 48>& Table() {
-  static const std::array<MethodPolicy, 48> kTable = {{
-      // ReferralService.
-      {"SubmitReferral", {kSystem, kHub}, true},
-      {"GetReferral", {kSystem, kHub, kDuty, kCase, kLead}, true},
-      // Team leads work their team's queue (ListTeamQueue), not the whole list.
-      {"ListReferrals", {kSystem, kHub, kDuty}, true},
-      {"WithdrawReferral", {kSystem, kHub}, true},
-      {"WatchReferrals", {kSystem, kHub, kDuty, kLead}, true},
-      {"SummariseUnmetNeed", {kCommissioner, kHub, kLead, kAdmin}, false},
-      // TriageService. A dry run stores nothing, but its input is a person.
-      {"EvaluateReferral", {kHub, kDuty, kSafety}, true},
-      {"ReplayRuleSet", {kSafety}, true},
-      {"ActivateRuleSet", {kSafety}, false},
-      {"GetActiveRuleSet", Everyone(), false},
-      // DirectoryService. Case managers are roster entries: only a
-      // directory administrator enrols them.
-      {"UpsertService", {kAdmin}, false},
-      {"GetService", Everyone(), false},
-      {"RetireService", {kAdmin}, false},
-      {"UpsertTeam", {kAdmin}, false},
-      {"UpsertCaseManager", {kAdmin}, false},
-      {"SearchServices", {kSystem, kHub, kDuty, kCase, kLead, kPartner, kAdmin}, false},
-      {"ImportDirectory", {kAdmin}, false},
-      {"ExportDirectory", {kAdmin, kCommissioner}, false},
-      // CaseService: people and their record.
-      {"GetPerson", Clinical(), true},
-      {"ListPossibleDuplicates", {kHub, kDuty}, true},
-      {"ResolvePossibleDuplicate", {kDuty}, true},
-      {"UnmergePeople", {kDuty}, true},
-      {"GetAssessment", Clinical(), true},
-      {"ListAssessmentVersions", {kDuty, kCase, kLead}, true},
-      {"UpdateAssessment", {kDuty, kCase}, true},
-      // Outside a relationship, a clinician may break glass (audited,
-      // time-limited, alerted). SPA staff are not limited, so need not.
-      {"BreakGlass", {kCase, kLead}, true},
-      // CaseService: the lifecycle.
-      {"AcceptReferral", {kCase, kLead}, true},
-      {"DeclineReferral", {kDuty, kCase, kLead}, true},
-      {"StartReferral", {kCase, kLead}, true},
-      {"RecordFirstContact", {kDuty, kCase}, true},
-      {"HoldReferral", {kCase, kLead}, true},
-      {"CloseReferral", {kCase, kLead}, true},
-      {"SignpostReferral", {kHub, kCase, kLead}, true},
-      {"RerouteReferral", {kHub, kDuty, kLead}, true},
-      {"MarkEnteredInError", {kHub, kDuty, kLead}, true},
-      {"RetriageReferral", {kDuty}, true},
-      {"ListCaseload", {kCase, kLead}, true},
-      {"ListTeamQueue", Clinical(), true},
-      {"GetTimeline", {kDuty, kCase, kLead}, true},
-      {"AddNote", {kDuty, kCase, kLead}, true},
-      {"RecordMdtMeeting", {kDuty, kCase, kLead}, true},
-      // Overdue referrals across every team: the SPA's view. Team leads
-      // see their team's clocks in ListTeamQueue.
-      {"ListOverdue", {kHub, kDuty}, true},
-      // CaseService: voluntary-sector partners.
-      {"ListPartnerReferrals", {kPartner}, true},
-      {"RespondToSignposting", {kPartner}, true},
-      {"RecordPartnerOutcome", {kPartner}, true},
-      // AuditService. Reading the trail discloses whose records were
-      // accessed, so it is itself audited.
-      {"VerifyAuditTrail", {v1::ROLE_AUDITOR}, false},
-      {"ListRecordAccess", {v1::ROLE_AUDITOR}, true},
-      {"ListAuditEntries", {v1::ROLE_AUDITOR}, true},
-  }};
-  return kTable;
-}
+// Every RPC's row: data, not logic, so it is one constant.
+constexpr std::array<MethodPolicy, 48> kTable = {{
+    // ReferralService.
+    {"SubmitReferral", {kSystem, kHub}, true},
+    {"GetReferral", {kSystem, kHub, kDuty, kCase, kLead}, true},
+    // Team leads work their team's queue (ListTeamQueue), not the whole list.
+    {"ListReferrals", {kSystem, kHub, kDuty}, true},
+    {"WithdrawReferral", {kSystem, kHub}, true},
+    {"WatchReferrals", {kSystem, kHub, kDuty, kLead}, true},
+    {"SummariseUnmetNeed", {kCommissioner, kHub, kLead, kAdmin}, false},
+    // TriageService. A dry run stores nothing, but its input is a person.
+    {"EvaluateReferral", {kHub, kDuty, kSafety}, true},
+    {"ReplayRuleSet", {kSafety}, true},
+    {"ActivateRuleSet", {kSafety}, false},
+    {"GetActiveRuleSet", kEveryone, false},
+    // DirectoryService. Case managers are roster entries: only a
+    // directory administrator enrols them.
+    {"UpsertService", {kAdmin}, false},
+    {"GetService", kEveryone, false},
+    {"RetireService", {kAdmin}, false},
+    {"UpsertTeam", {kAdmin}, false},
+    {"UpsertCaseManager", {kAdmin}, false},
+    {"SearchServices", {kSystem, kHub, kDuty, kCase, kLead, kPartner, kAdmin}, false},
+    {"ImportDirectory", {kAdmin}, false},
+    {"ExportDirectory", {kAdmin, kCommissioner}, false},
+    // CaseService: people and their record.
+    {"GetPerson", kClinical, true},
+    {"ListPossibleDuplicates", {kHub, kDuty}, true},
+    {"ResolvePossibleDuplicate", {kDuty}, true},
+    {"UnmergePeople", {kDuty}, true},
+    {"GetAssessment", kClinical, true},
+    {"ListAssessmentVersions", {kDuty, kCase, kLead}, true},
+    {"UpdateAssessment", {kDuty, kCase}, true},
+    // Outside a relationship, a clinician may break glass (audited,
+    // time-limited, alerted). SPA staff are not limited, so need not.
+    {"BreakGlass", {kCase, kLead}, true},
+    // CaseService: the lifecycle.
+    {"AcceptReferral", {kCase, kLead}, true},
+    {"DeclineReferral", {kDuty, kCase, kLead}, true},
+    {"StartReferral", {kCase, kLead}, true},
+    {"RecordFirstContact", {kDuty, kCase}, true},
+    {"HoldReferral", {kCase, kLead}, true},
+    {"CloseReferral", {kCase, kLead}, true},
+    {"SignpostReferral", {kHub, kCase, kLead}, true},
+    {"RerouteReferral", {kHub, kDuty, kLead}, true},
+    {"MarkEnteredInError", {kHub, kDuty, kLead}, true},
+    {"RetriageReferral", {kDuty}, true},
+    {"ListCaseload", {kCase, kLead}, true},
+    {"ListTeamQueue", kClinical, true},
+    {"GetTimeline", {kDuty, kCase, kLead}, true},
+    {"AddNote", {kDuty, kCase, kLead}, true},
+    {"RecordMdtMeeting", {kDuty, kCase, kLead}, true},
+    // Overdue referrals across every team: the SPA's view. Team leads
+    // see their team's clocks in ListTeamQueue.
+    {"ListOverdue", {kHub, kDuty}, true},
+    // CaseService: voluntary-sector partners.
+    {"ListPartnerReferrals", {kPartner}, true},
+    {"RespondToSignposting", {kPartner}, true},
+    {"RecordPartnerOutcome", {kPartner}, true},
+    // AuditService. Reading the trail discloses whose records were
+    // accessed, so it is itself audited.
+    {"VerifyAuditTrail", {v1::ROLE_AUDITOR}, false},
+    {"ListRecordAccess", {v1::ROLE_AUDITOR}, true},
+    {"ListAuditEntries", {v1::ROLE_AUDITOR}, true},
+}};
 
 }  // namespace
 
-std::span<const MethodPolicy> MethodPolicies() { return Table(); }
+std::span<const MethodPolicy> MethodPolicies() { return kTable; }
 
 const MethodPolicy* FindMethodPolicy(std::string_view method) {
-  const auto& table = Table();
+  const auto& table = kTable;
   const auto it = std::find_if(table.begin(), table.end(),
                                [&](const MethodPolicy& p) { return p.method == method; });
   return it == table.end() ? nullptr : &*it;
