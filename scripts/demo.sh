@@ -136,6 +136,7 @@ for e in json.load(sys.stdin).get("entries", []):
     who = "signpost" if a.get("internal") else (a.get("user_id") or a.get("certificate_subject") or "?") + "@" + a.get("organisation", "")
     why = e.get("purpose", "").replace("AUDIT_PURPOSE_", "").lower()
     glass = " (break-glass: " + e["break_glass_reason"] + ")" if e.get("break_glass_reason") else ""
-    print("  %6s  %s  %-22s %-28s %s%s" % (e["sequence"], e["recorded_at"][:19], e["rpc"], who, why, glass))
+    outcome = e.get("outcome", "").replace("AUDIT_OUTCOME_", "").lower()
+    print("  %6s  %s  %-22s %-8s %-28s %s%s" % (e["sequence"], e["recorded_at"][:19], e["rpc"], outcome, who, why, glass))
 ' | tail -12
 signpost_as auditor audit verify | grep -E '"(intact|sealed_through)"'
