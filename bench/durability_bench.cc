@@ -149,6 +149,27 @@ v1::AuditEntry TypicalAuditEntry(const v1::Referral& r) {
   return e;
 }
 
+// One durable referral create (record, 4 index entries, idempotency record,
+// 3 events), with the audit entry a write carries when `with_audit`. False
+// for a replay, which would not be a durable write.
+bool CreateReferral(signpost::storage::Store& store, signpost::IdGenerator& ids, int seq,
+                    bool with_audit) {
+  v1::Referral r = TypicalReferral(ids, seq);
+  v1::ReferralEvent e;
+  e.set_referral_id(r.referral_id());
+  signpost::storage::Change change{
+      .referral = signpost::storage::ReferralPut{.record = r,
+                                                 .events = {e, e, e},
+                                                 .idempotency_scope = "G85001",
+                                                 .reference_candidates = {ids.NextReference()}}};
+  if (with_audit) {
+    change.audit.push_back(TypicalAuditEntry(r));
+    change.audit.back().set_action(v1::AUDIT_ACTION_CREATE);
+  }
+  auto outcome = store.Apply(std::move(change));
+  return outcome.ok() && !outcome->replayed;
+}
+
 // 4. The audit trail's cost, against the same run's raw ceiling.
 void AuditCosts(const Options& o, signpost::IdGenerator& ids, const std::vector<int>& concurrency,
                 const std::vector<double>& raw_rate) {
@@ -160,19 +181,7 @@ void AuditCosts(const Options& o, signpost::IdGenerator& ids, const std::vector<
   for (size_t k = 0; k < concurrency.size(); ++k) {
     const int w = concurrency[k];
     auto [rate, lat] = Run(o, w, [&](int, int) {
-      v1::Referral r = TypicalReferral(ids, seq.fetch_add(1));
-      v1::ReferralEvent e;
-      e.set_referral_id(r.referral_id());
-      v1::AuditEntry entry = TypicalAuditEntry(r);
-      entry.set_action(v1::AUDIT_ACTION_CREATE);
-      auto outcome = (*store)->Apply(
-          {.referral =
-               signpost::storage::ReferralPut{.record = r,
-                                              .events = {e, e, e},
-                                              .idempotency_scope = "G85001",
-                                              .reference_candidates = {ids.NextReference()}},
-           .audit = {entry}});
-      return outcome.ok() && !outcome->replayed;
+      return CreateReferral(**store, ids, seq.fetch_add(1), /*with_audit=*/true);
     });
     std::printf(
         "Store referral create + audit entry writers=%-3d %8.0f referrals/s p50=%.0f us "
@@ -261,15 +270,7 @@ int main(int argc, char** argv) {
     for (size_t k = 0; k < concurrency.size(); ++k) {
       const int w = concurrency[k];
       auto [rate, lat] = Run(o, w, [&](int, int) {
-        v1::Referral r = TypicalReferral(ids, seq.fetch_add(1));
-        v1::ReferralEvent e;
-        e.set_referral_id(r.referral_id());
-        auto outcome = (*store)->Apply({.referral = signpost::storage::ReferralPut{
-                                            .record = r,
-                                            .events = {e, e, e},
-                                            .idempotency_scope = "G85001",
-                                            .reference_candidates = {ids.NextReference()}}});
-        return outcome.ok() && !outcome->replayed;  // a replay would not be a durable write
+        return CreateReferral(**store, ids, seq.fetch_add(1), /*with_audit=*/false);
       });
       const long under_100us =
           std::count_if(lat.begin(), lat.end(), [](double x) { return x < 100; });

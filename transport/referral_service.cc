@@ -214,10 +214,8 @@ grpc::ServerUnaryReactor* ReferralServiceImpl::GetReferral(grpc::CallbackServerC
                     if (!result.ok()) return Outcome{result.status(), ""};
                     if (absl::Status s = router::CheckReferralVisible(who, *result); !s.ok())
                       return Outcome{s, ""};
-                    if (router::NeedsTeamRelationship(who)) {
-                      if (absl::Status s = relationships_.ToReferralRecord(who, *result); !s.ok())
-                        return Outcome{s, ""};
-                    }
+                    if (absl::Status s = relationships_.ToReferralRecord(who, *result); !s.ok())
+                      return Outcome{s, ""};
                     *response = std::move(*result);
                     return Outcome{absl::OkStatus(), response->referral_id()};
                   });
