@@ -52,6 +52,11 @@ std::map<std::string, int> Kinds(const Dump& dump) {
     if (e.family == "directory" && tag == 'T') ++kinds["team"];
     if (e.family == "directory" && tag == 'M') ++kinds["case manager"];
     if (e.family == "meta" && e.key == storage::keys::kActiveRules) ++kinds["rule set in force"];
+    if (e.family == "people" && tag == 'B') ++kinds["break-glass grant"];
+    if (e.family == "audit" && tag == 'e') ++kinds["audit entry"];
+    if (e.family == "audit" && tag == 's') ++kinds["audit seal"];
+    if (e.family == "audit" && tag == 'h') ++kinds["audit head"];
+    if (e.family == "audit" && (tag == 'p' || tag == 'n')) ++kinds["audit subject index"];
   }
   return kinds;
 }
@@ -127,6 +132,17 @@ void WriteEveryKind(testing::ServiceStack& stack, const std::string& tag) {
   accept.set_referral_id(a.referral().referral_id());
   *accept.mutable_by() = TestStaff(kAssessor);
   ASSERT_THAT(stack.lifecycle->Accept(accept), IsOk());
+  // Break-glass, a read's audit entry, and the seals that chain the trail.
+  v1::BreakGlassRequest glass;
+  glass.set_person_id(p.person().person_id());
+  glass.set_reason("Seen in A&E tonight; need the risk history");
+  glass.mutable_by()->set_id("cm-outsider");
+  ASSERT_THAT(stack.app->break_glass().Grant(glass, "team-elsewhere"), IsOk());
+  v1::AuditEntry read;
+  read.set_rpc("GetPerson");
+  read.add_subjects()->set_person_id(p.person().person_id());
+  ASSERT_THAT(stack.store->AppendAudit({read}, storage::AuditDurability::kSynced), IsOk());
+  ASSERT_THAT(stack.store->SealAudit(), IsOk());
   stack.clock.Advance(absl::Minutes(5));
 }
 
@@ -139,7 +155,8 @@ void NothingAppendOnlyWasOverwritten(const Dump& before, const Dump& later) {
   for (const auto& e : before) {
     const bool append_only =
         e.family == "events" || e.family == "journal" || e.family == "idempotency" ||
-        (e.family == "people" && e.key[0] == 'A') || (e.family == "indexes" && e.key[0] == 'T');
+        (e.family == "people" && e.key[0] == 'A') || (e.family == "indexes" && e.key[0] == 'T') ||
+        (e.family == "audit" && (e.key[0] == 'e' || e.key[0] == 's'));
     if (!append_only) continue;
     auto it = now.find({e.family, e.key});
     ASSERT_NE(it, now.end()) << e.family << " key lost";
@@ -151,7 +168,8 @@ void ExpectEveryKind(const Dump& dump) {
   const std::map<std::string, int> kinds = Kinds(dump);
   for (const char* kind :
        {"referral", "event", "journal entry", "person", "assessment version", "candidate", "merge",
-        "timeline entry", "service", "team", "case manager", "rule set in force"}) {
+        "timeline entry", "service", "team", "case manager", "rule set in force",
+        "break-glass grant", "audit entry", "audit seal", "audit head", "audit subject index"}) {
     EXPECT_GT(kinds.count(kind) ? kinds.at(kind) : 0, 0) << "no " << kind << " was written";
   }
   const std::map<std::string, int> journal = JournalKinds(dump);
